@@ -1,0 +1,1 @@
+"""What the stream and viewers see: the overlay hub and pages, QR codes, order links."""

@@ -1,0 +1,1 @@
+"""The organisers' world: the event, its vendors, products and slots; reading, checking, editing."""

@@ -1,0 +1,111 @@
+"""The event as plain data: channels, vendors, products and slots.
+
+Times on a slot are aware datetimes in UTC; the event's timezone is only for showing
+and for reading organisers' spreadsheets. Prices are whole Rupiah.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+DEFAULT_TIMEZONE = "Asia/Jakarta"
+DEFAULT_BASE_URL = "http://127.0.0.1:8080"
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One stream: a Zoom meeting pushed to one YouTube broadcast."""
+
+    id: str
+    title: str = ""
+    zoom_meeting_id: str | None = None
+    youtube_broadcast_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Vendor:
+    """A UMKM that sells through the market."""
+
+    id: str
+    name: str
+    category: str = ""
+    owner: str = ""
+    whatsapp: str = ""
+    kecamatan: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Product:
+    """A thing a vendor sells; viewers order it by its code."""
+
+    code: str
+    vendor_id: str
+    name: str
+    price_idr: int
+    stock: int | None = None
+    order_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A stretch of air time on one channel: a vendor's turn, or a host segment."""
+
+    id: str
+    channel: str
+    start: datetime
+    end: datetime
+    vendor_id: str | None = None
+    products: tuple[str, ...] = ()
+    title: str = ""
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+
+@dataclass
+class Event:
+    """Everything one market needs: who sells what, and who is on air when."""
+
+    name: str = "Pasar Virtual"
+    timezone: str = DEFAULT_TIMEZONE
+    base_url: str = DEFAULT_BASE_URL
+    channels: list[Channel] = field(default_factory=list)
+    vendors: list[Vendor] = field(default_factory=list)
+    products: list[Product] = field(default_factory=list)
+    slots: list[Slot] = field(default_factory=list)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def vendor(self, vendor_id: str) -> Vendor | None:
+        return next((v for v in self.vendors if v.id == vendor_id), None)
+
+    def product(self, code: str) -> Product | None:
+        return next((p for p in self.products if p.code == code), None)
+
+    def channel_slots(self, channel: str) -> list[Slot]:
+        """Return one channel's slots in time order."""
+        return sorted((s for s in self.slots if s.channel == channel), key=lambda s: s.start)
+
+
+def slot_id(channel: str, local_start: datetime) -> str:
+    """Name a slot by its channel and local start, e.g. ``utama-2027-02-15-1540``."""
+    return f"{channel}-{local_start:%Y-%m-%d-%H%M}"
+
+
+def rebase(event: Event, first_start: datetime) -> Event:
+    """Shift every slot so the earliest starts at ``first_start``; order and lengths stay.
+
+    Used for the demo: the example event's dates are in the future, so a new user
+    would otherwise wait months to see a show.
+    """
+    if not event.slots:
+        return event
+    offset = first_start - min(s.start for s in event.slots)
+    slots = [replace(s, start=s.start + offset, end=s.end + offset) for s in event.slots]
+    return replace(event, slots=slots)

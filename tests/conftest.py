@@ -1,0 +1,65 @@
+"""Fixtures every test folder shares: settings on a temp database, a logged-in client, Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from orchestrator.settings import Settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings on a fresh SQLite file, with fixed tokens and no platform work."""
+    return Settings(
+        db=tmp_path / "pasar.db",
+        port=0,
+        organiser_token="org-token",
+        host_token="host-token",
+        platforms=False,
+        audience_rate=0,
+    )
+
+
+async def login(client, role: str = "organiser") -> str:
+    """Log ``client`` in as ``role`` and return the page's CSRF token."""
+    token = "org-token" if role == "organiser" else "host-token"
+    resp = await client.get(f"/login?token={token}&next=/login-done", allow_redirects=False)
+    assert resp.status == 302, await resp.text()
+    page = await client.get("/login")
+    match = re.search(r'name="csrf-token" content="([^"]+)"', await page.text())
+    return match.group(1) if match else ""
+
+
+@pytest.fixture
+def chromium() -> str:
+    """Path of Debian's Chromium; skip without it, except in CI where it must be there."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if IN_CI:
+            pytest.fail("Chromium is required under CI=true (make test installs it as root)")
+        pytest.skip("no Chromium here: sudo apt-get install chromium")
+    return path
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
