@@ -13,7 +13,10 @@ from pathlib import Path
 
 from aiohttp import web
 
-from orchestrator import auth, errors
+from orchestrator import auth, errors, panel
+from orchestrator.publisher import Publisher
+from orchestrator.rotation.clock import Clock, RealClock
+from orchestrator.rotation.service import Rotation
 from orchestrator.settings import Settings
 from schedules import store
 from schedules.db import Store, open_db
@@ -25,13 +28,20 @@ log = logging.getLogger(__name__)
 
 SETTINGS = web.AppKey("settings", Settings)
 STARTED_AT = web.AppKey("started_at", datetime)
+CLOCK = web.AppKey("clock", Clock)
 EXAMPLE_EVENT = Path(__file__).resolve().parent.parent / "schedules/examples/pasar-jember.yaml"
 
 
-def create_app(settings: Settings) -> web.Application:
-    """Build the application; nothing is opened until it starts."""
+def create_app(settings: Settings, clock: Clock | None = None) -> web.Application:
+    """Build the application; nothing is opened until it starts.
+
+    ``clock`` is the rotation's clock: real by default, manual or scaled in tests and
+    rehearsals.
+    """
     app = web.Application(middlewares=[errors.error_middleware], client_max_size=20 * 2**20)
     app[SETTINGS] = settings
+    app[CLOCK] = clock or RealClock()
+    app[panel.PUBLISHER] = Publisher()
     app[TEMPLATES] = make_templates()
     app[STATIC_VERSION] = compute_static_version()
     app.middlewares.append(auth.auth_middleware)
@@ -41,15 +51,25 @@ def create_app(settings: Settings) -> web.Application:
     for package in PACKAGE_DIRS:
         app.router.add_static(f"/static/{package.name}", package / "static", append_version=False)
     app.cleanup_ctx.append(store_ctx)
+    app.cleanup_ctx.append(rotation_ctx)
+    panel.setup(app)
     _add_features(app)
     return app
 
 
 def _add_features(app: web.Application) -> None:
     """Plug in each capability's routes and background tasks."""
+    from orchestrator import overlay_bridge
+    from overlays import links, pages
+    from overlays.state import OverlaySettings
     from schedules import editor
 
+    settings = app[SETTINGS]
     editor.setup(app)
+    links.setup(app)
+    pages.setup(app, OverlaySettings(base_url=settings.public_url), host=settings.host)
+    app[pages.HUB_PORT] = settings.overlay_port
+    overlay_bridge.setup(app)
 
 
 async def store_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -66,6 +86,15 @@ async def store_ctx(app: web.Application) -> AsyncIterator[None]:
     )
     yield
     the_store.close()
+
+
+async def rotation_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Run the rotation loop for as long as the app runs."""
+    rotation = Rotation(app[STORE], app[CLOCK], app[panel.PUBLISHER])
+    app[panel.ROTATION] = rotation
+    await rotation.start()
+    yield
+    await rotation.stop()
 
 
 def _load_startup_event(db, settings: Settings) -> None:

@@ -20,7 +20,7 @@ from aiohttp import web
 from sqlite_utils import Database
 
 from schedules.db import apply_migrations
-from schedules.web import STORE, render
+from schedules.web import CSRF_TOKEN, ROLE, render
 
 COOKIE = "pasar_session"
 SESSION_SECONDS = 7 * 24 * 3600
@@ -112,7 +112,7 @@ async def auth_middleware(request: web.Request, handler):
     tokens = request.config_dict[TOKENS]
     session = read_cookie(tokens, request.cookies.get(COOKIE, ""))
     if session:
-        request["role"], request["csrf_token"] = session["role"], session["csrf"]
+        request[ROLE], request[CSRF_TOKEN] = session["role"], session["csrf"]
     needed = required_roles(request.path)
     if needed is None:
         return await handler(request)
@@ -207,6 +207,3 @@ def setup_auth(app: web.Application, tokens: Tokens) -> None:
     app.middlewares.append(auth_middleware)
     app.router.add_route("*", "/login", login)
     app.router.add_get("/logout", logout)
-
-
-

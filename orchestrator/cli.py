@@ -48,6 +48,7 @@ def _db_flag(parser: argparse.ArgumentParser) -> None:
 def _serve_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", help="alamat (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default 8080)")
+    parser.add_argument("--overlay-port", type=int, help="port websocket overlay (default 8081)")
     _db_flag(parser)
     parser.add_argument("--event", type=Path, help="file acara YAML, dimuat apa adanya")
     parser.add_argument("--config", type=Path, help="file pengaturan TOML")

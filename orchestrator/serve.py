@@ -42,9 +42,16 @@ def banner(app: web.Application, settings: Settings, port: int) -> str:
         f"  Editor penyelenggara: {links[auth.ORGANISER]}",
         f"  Kesehatan (health) : {base}/healthz",
     ]
+    lines += [f"  Overlay OBS ({c:<8}): {base}/overlay/{c}" for c in _channels(app)]
     lines += [f"  {line}" for line in app.get(EXTRA_BANNER, [])]
     lines.append("Tekan Ctrl-C untuk berhenti (press Ctrl-C to stop).")
     return "\n".join(lines)
 
 
 EXTRA_BANNER = web.AppKey("extra_banner", list)
+
+
+def _channels(app: web.Application) -> list[str]:
+    from orchestrator.panel import ROTATION
+
+    return list(app[ROTATION].channels) if ROTATION in app else []

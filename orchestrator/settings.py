@@ -24,6 +24,7 @@ class Settings:
 
     host: str = "127.0.0.1"
     port: int = 8080
+    overlay_port: int = 8081
     db: Path = Path("data/pasar.db")
     event: Path | None = None
     demo: bool = True
@@ -131,8 +132,9 @@ def _to_bool(value: Any) -> bool:
 
 
 def _check(s: Settings) -> None:
-    if not 0 <= s.port <= 65535:
-        raise SettingsError(f"port: {s.port} di luar 0-65535 (out of range)")
+    for name in ("port", "overlay_port"):
+        if not 0 <= getattr(s, name) <= 65535:
+            raise SettingsError(f"{name}: {getattr(s, name)} di luar 0-65535 (out of range)")
     if s.event is not None and not s.event.exists():
         raise SettingsError(f"event: file {s.event} tidak ditemukan (not found)")
     if s.public_url and not s.public_url.startswith(("http://", "https://")):

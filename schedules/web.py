@@ -19,6 +19,8 @@ from schedules.formatting import local_date, local_time, rupiah
 STORE = web.AppKey("store", Store)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
 STATIC_VERSION = web.AppKey("static_version", str)
+ROLE = web.RequestKey("role", str)
+CSRF_TOKEN = web.RequestKey("csrf_token", str)
 
 PACKAGE_DIRS = [Path(__file__).resolve().parent.parent / name for name in
                 ("orchestrator", "overlays", "schedules")]  # fmt: skip
@@ -57,8 +59,8 @@ def render(request: web.Request, name: str, status: int = 200, **context: Any) -
         app[TEMPLATES]
         .get_template(name)
         .render(
-            csrf_token=request.get("csrf_token", ""),
-            role=request.get("role"),
+            csrf_token=request.get(CSRF_TOKEN, ""),
+            role=request.get(ROLE),
             static_version=app[STATIC_VERSION],
             request_path=request.path,
             **context,

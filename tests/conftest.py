@@ -26,6 +26,7 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(
         db=tmp_path / "pasar.db",
         port=0,
+        overlay_port=0,
         organiser_token="org-token",
         host_token="host-token",
         platforms=False,

@@ -1,0 +1,170 @@
+"""How long the organiser's /editor page takes to render for a 1,000-slot event.
+
+Builds the event in a temp SQLite file, serves the real app (auth, errors, templates)
+through aiohttp's test server, and times each request inside the server with an outermost
+middleware. The headline p50/p99 are for a view right after an edit (the event is read again from
+SQLite); warm_* are for repeat views of an unchanged schedule (the editor keeps the last
+event read, by revision). The baseline is the login page (a trivial template) through the
+same stack, measured in the same run, so a slow machine shows up in both numbers.
+
+Usage: python bench/editor_render.py [--slots 1000] [--runs 100]
+The last line of output is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import sys
+import tempfile
+import time
+import warnings
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # a checkout without `pip install -e .`
+    sys.path.insert(0, str(ROOT))
+
+from orchestrator.app import create_app  # noqa: E402 - after the path fix above
+from orchestrator.settings import Settings  # noqa: E402
+from schedules import store  # noqa: E402
+from schedules.db import open_db  # noqa: E402
+from schedules.editor import CLOCK  # noqa: E402
+from schedules.model import Channel, Event, Product, Slot, Vendor  # noqa: E402
+from schedules.web import STORE  # noqa: E402
+
+FIRST_START = datetime(2027, 2, 15, 8, 30, tzinfo=UTC)  # 15:30 WIB
+SLOTS_PER_DAY = 25
+
+
+def build_event(slots: int, channels: int = 4, vendors: int = 200) -> Event:
+    """A market of ``vendors`` sellers with three products each, slots spread over channels."""
+    event = Event(
+        name="Pasar Bench", channels=[Channel(f"kanal{i}", f"Kanal {i}") for i in range(channels)]
+    )
+    event.vendors = [
+        Vendor(f"penjual-{i}", f"Penjual Nomor {i}", "makanan") for i in range(vendors)
+    ]
+    event.products = [
+        Product(
+            f"P{i}{j}" if i < 100 else f"Q{i - 100}{j}",
+            f"penjual-{i}",
+            f"Produk {j}",
+            1000 * (i + j),
+        )
+        for i in range(vendors)
+        for j in range(1, 4)
+    ]
+    codes = {p.vendor_id: [] for p in event.products}
+    for product in event.products:
+        codes[product.vendor_id].append(product.code)
+    for n in range(slots):
+        channel, index = n % channels, n // channels
+        day, turn = divmod(index, SLOTS_PER_DAY)
+        start = FIRST_START + timedelta(days=day, minutes=10 * turn)
+        vendor = f"penjual-{n % vendors}"
+        event.slots.append(
+            Slot(
+                f"kanal{channel}-{n}",
+                f"kanal{channel}",
+                start,
+                start + timedelta(minutes=10),
+                vendor,
+                tuple(codes[vendor][: 2 + n % 2]),
+            )
+        )
+    return event
+
+
+def percentile(samples: list[float], pct: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
+
+
+async def measure(slots: int, runs: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="pasar-bench-") as tmp:
+        settings = Settings(
+            db=Path(tmp) / "bench.db",
+            organiser_token="bench-org",
+            host_token="bench-host",
+            platforms=False,
+            audience_rate=0,
+        )
+        event = build_event(slots)
+        db = open_db(settings.db)
+        store.migrate(db)
+        store.save_event(db, event)
+        db.close()
+        app = create_app(settings)
+        # Half the slots have aired: the page shows both locked and editable rows.
+        app[CLOCK] = lambda: event.slots[len(event.slots) // 2].start
+        timings: dict[str, list[float]] = {}
+
+        @web.middleware
+        async def timed(request: web.Request, handler):
+            began = time.perf_counter()
+            response = await handler(request)
+            timings.setdefault(request.path, []).append((time.perf_counter() - began) * 1000)
+            return response
+
+        app.middlewares.insert(0, timed)
+        async with TestClient(TestServer(app)) as client:
+            resp = await client.get("/login?token=bench-org&next=/editor")
+            page = await resp.text()
+            assert resp.status == 200 and "Penjual Nomor" in page, resp.status
+            timings.clear()
+            for _ in range(runs):
+                # An unchanged vendor saved again bumps the revision: the next view re-reads
+                # the whole event, as after any edit (cold); the one after uses the cache.
+                await app[STORE].run(store.upsert_vendor, event.vendors[0])
+                for path in ("/editor", "/editor", "/login"):
+                    async with client.get(path) as resp:
+                        await resp.read()
+                        assert resp.status == 200, path
+        return summarise(timings, slots, runs, len(page.encode()))
+
+
+def summarise(timings: dict[str, list[float]], slots: int, runs: int, size: int) -> dict:
+    editor = timings["/editor"][0::2]  # cold, warm, cold, warm, ... (same path)
+    warm, baseline = timings["/editor"][1::2], timings["/login"]
+    return {
+        "slots": slots,
+        "runs": runs,
+        "p50_ms": round(percentile(editor, 50), 2),
+        "p99_ms": round(percentile(editor, 99), 2),
+        "warm_p50_ms": round(percentile(warm, 50), 2),
+        "warm_p99_ms": round(percentile(warm, 99), 2),
+        "baseline_p50_ms": round(percentile(baseline, 50), 2),
+        "baseline_p99_ms": round(percentile(baseline, 99), 2),
+        "page_bytes": size,
+        "budget_ms": 200,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--slots", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=100)
+    args = parser.parse_args()
+    # orchestrator/auth.py uses string request keys; aiohttp 3.14 warns on every request.
+    warnings.filterwarnings("ignore", message="It is recommended to use web.RequestKey")
+    result = asyncio.run(measure(args.slots, args.runs))
+    print(f"/editor with {result['slots']} slots, {result['runs']} renders each (server time):")
+    print(f"  after an edit: p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms")
+    print(f"  unchanged:     p50 {result['warm_p50_ms']} ms, p99 {result['warm_p99_ms']} ms")
+    print(f"  page size {result['page_bytes']} bytes (sent gzip-compressed)")
+    print(
+        f"baseline /login: p50 {result['baseline_p50_ms']} ms, p99 {result['baseline_p99_ms']} ms"
+    )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Viewers' chat: reading order and cancel messages by the product codes on air."""

@@ -1,0 +1,189 @@
+"""From the rotation (and orders) to the overlay hub: one overlay state per channel.
+
+It listens to rotation changes, keeps what the host has taken over on each channel's
+overlay (kept in SQLite so a restart shows the same thing), and republishes the state
+whenever any input changes. The hub skips states that did not really change.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import AsyncIterator
+from dataclasses import asdict
+
+from aiohttp import web
+from sqlite_utils import Database
+
+from orchestrator.errors import BadInput, NotFound
+from orchestrator.rotation.engine import ChannelState
+from orchestrator.rotation.service import Published, Rotation
+from overlays.hub import Hub
+from overlays.links import ON_AIR_NOW
+from overlays.pages import HUB, OVERLAY_SETTINGS
+from overlays.state import HostOverlay, OnAir, OverlayActionError, apply_action, build_state
+from schedules.db import Store, apply_migrations
+from schedules.web import STORE
+
+
+def on_air(state: ChannelState) -> OnAir:
+    """Translate the engine's answer into the overlay's plain input."""
+    slot = state.slot
+    return OnAir(
+        status=state.status,
+        slot_id=slot.id if slot else None,
+        vendor_id=slot.vendor_id if slot else None,
+        product_codes=tuple(slot.products) if slot else (),
+        title=slot.title if slot else "",
+        start=state.start,
+        end=state.end,
+        next_vendor_id=state.next_slot.vendor_id if state.next_slot else None,
+        next_start=state.next_start,
+        held=state.status == "held",
+    )
+
+
+def _table(db: Database) -> None:
+    db["overlay_host"].create({"channel": str, "overlay": str}, pk="channel")
+
+
+def load_host_overlays(db: Database) -> dict[str, HostOverlay]:
+    apply_migrations(db, "overlay_host", [_table])
+    rows = db.query("SELECT * FROM overlay_host")
+    return {r["channel"]: HostOverlay(**json.loads(r["overlay"])) for r in rows}
+
+
+def save_host_overlay(db: Database, channel: str, overlay: HostOverlay) -> None:
+    with db.atomic():
+        db["overlay_host"].upsert(
+            {"channel": channel, "overlay": json.dumps(asdict(overlay))}, pk="channel"
+        )
+
+
+class OverlayBridge:
+    """Build and publish each channel's overlay state from everything that feeds it."""
+
+    def __init__(self, hub: Hub, rotation: Rotation, the_store: Store, settings) -> None:
+        self.hub, self.rotation, self.store, self.settings = hub, rotation, the_store, settings
+        self.host: dict[str, HostOverlay] = {}
+        self.sold_out: frozenset[str] = frozenset()
+        self.ticker: dict[str, deque] = {}
+
+    async def start(self) -> None:
+        self.host = await self.store.run(load_host_overlays)
+        self.rotation.on_change.append(self._on_rotation)
+        self.push_all()
+
+    def _on_rotation(self, published: Published) -> None:
+        self.push(published.channel)
+
+    def push(self, channel: str) -> None:
+        """Publish the channel's overlay state now (the hub drops it if nothing changed)."""
+        state = build_state(
+            self.rotation.event,
+            channel,
+            on_air(self.rotation.state(channel)),
+            host=self.host.get(channel),
+            sold_out=self.sold_out,
+            ticker=list(self.ticker.get(channel, ())),
+            settings=self.settings,
+        )
+        self.hub.publish(channel, state)
+
+    def push_all(self) -> None:
+        for channel in self.rotation.channels:
+            self.push(channel)
+
+    async def act(self, channel: str, action: str, value: str | None) -> HostOverlay:
+        """Apply a host overlay action, store it, and publish the result."""
+        if channel not in self.rotation.channels:
+            raise NotFound(f"kanal {channel!r} tidak ada (unknown channel)")
+        try:
+            overlay = apply_action(self.host.get(channel, HostOverlay()), action, value)
+        except OverlayActionError as err:
+            raise BadInput(str(err)) from err
+        if overlay.card_code and self.rotation.event.product(overlay.card_code) is None:
+            raise BadInput(f"produk {overlay.card_code!r} tidak ada (unknown product code)")
+        await self.store.run(save_host_overlay, channel, overlay)
+        self.host[channel] = overlay
+        self.push(channel)
+        return overlay
+
+    def set_sold_out(self, codes: frozenset[str]) -> None:
+        """Show "Stok habis" on these codes from now on."""
+        if codes != self.sold_out:
+            self.sold_out = codes
+            self.push_all()
+
+    def add_order(self, channel: str, code: str, qty: int, first_name: str | None) -> None:
+        """Put a new order on the channel's ticker."""
+        entries = self.ticker.setdefault(channel, deque(maxlen=self.settings.ticker_size))
+        entries.append({"code": code, "qty": qty, "first_name": first_name})
+        self.push(channel)
+
+    def on_air_now(self) -> list[dict]:
+        """What each channel has on air, for the order-link landing page."""
+        result = []
+        for channel, run in self.rotation.channels.items():
+            state = run.state
+            if (
+                state is None
+                or state.slot is None
+                or state.status not in ("on_air", "host", "held")
+            ):
+                continue
+            title = next((c.title for c in self.rotation.event.channels if c.id == channel), "")
+            slot = state.slot
+            result.append(
+                {"channel": channel, "title": title or channel, "slot_id": slot.id,
+                 "vendor_id": slot.vendor_id, "codes": list(slot.products)}
+            )  # fmt: skip
+        return result
+
+
+BRIDGE = web.AppKey("overlay_bridge", OverlayBridge)
+
+
+async def bridge_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Connect rotation to hub once both run."""
+    from orchestrator.panel import ROTATION
+
+    bridge = OverlayBridge(app[HUB], app[ROTATION], app[STORE], app[OVERLAY_SETTINGS])
+    app[BRIDGE] = bridge
+    if ON_AIR_NOW not in app:  # a test may have put its own there
+        app[ON_AIR_NOW] = bridge.on_air_now
+    await bridge.start()
+    yield
+
+
+async def overlay_action(request: web.Request) -> web.Response:
+    """Host takes over (or gives back) a channel's overlay: ``{"action": ..., "value": ...}``."""
+    try:
+        body = await request.json()
+    except ValueError as err:
+        raise BadInput("badan permintaan harus JSON (body must be JSON)") from err
+    bridge = request.config_dict[BRIDGE]
+    overlay = await bridge.act(
+        request.match_info["channel"], str(body.get("action", "")), body.get("value")
+    )
+    return web.json_response(asdict(overlay))
+
+
+async def overlay_pages(request: web.Request) -> web.Response:
+    """List the overlay pages connected now (OBS sources and browsers)."""
+    hub = request.config_dict[HUB]
+    return web.json_response({"pages": [p.as_dict() for p in hub.pages()]})
+
+
+async def overlay_reload(request: web.Request) -> web.Response:
+    """Make every overlay page (or one channel's) reload itself, e.g. after an upgrade."""
+    body = await request.json() if request.can_read_body else {}
+    count = request.config_dict[HUB].reload(body.get("channel"))
+    return web.json_response({"reloaded": count})
+
+
+def setup(app: web.Application) -> None:
+    app.cleanup_ctx.append(bridge_ctx)
+    app.router.add_post("/api/channels/{channel}/overlay", overlay_action)
+    app.router.add_get("/api/overlay/pages", overlay_pages)
+    app.router.add_post("/api/overlay/reload", overlay_reload)

@@ -1,0 +1,215 @@
+"""The async rotation loop: asks the engine what is on air, sleeps until that changes.
+
+It never polls: it sleeps until the engine's next change or until a host action or a
+schedule edit wakes it. Every host action is stored before it takes effect, so a
+restart replays the same actions and lands on the same state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from orchestrator.errors import Conflict, NotFound
+from orchestrator.publisher import Publisher
+from orchestrator.rotation import records
+from orchestrator.rotation.actions import KINDS
+from orchestrator.rotation.clock import Clock
+from orchestrator.rotation.engine import Action, ChannelState, channel_state, validate_action
+from schedules import store
+from schedules.db import Store, utc_iso
+from schedules.model import Event
+
+log = logging.getLogger(__name__)
+
+TOPIC = "rotation"
+FAR_AWAY = timedelta(days=3650)
+
+
+@dataclass
+class ChannelRun:
+    """What the loop keeps per channel between wake-ups."""
+
+    actions: list[Action] = field(default_factory=list)
+    state: ChannelState | None = None
+    key: tuple | None = None
+    revision: int = 0
+
+
+@dataclass(frozen=True)
+class Published:
+    """The data of a ``rotation`` message: the channel's state and where it came from."""
+
+    channel: str
+    state: ChannelState
+    revision: int
+    due: datetime | None
+    event: Event
+
+
+class Rotation:
+    """Drive every channel of the event through the pure engine."""
+
+    def __init__(self, the_store: Store, clock: Clock, publisher: Publisher) -> None:
+        self.store = the_store
+        self.clock = clock
+        self.publisher = publisher
+        self.event = Event()
+        self.channels: dict[str, ChannelRun] = {}
+        self.schedule_revision = 0
+        self._wake = asyncio.Event()
+        self._tasks: list[asyncio.Task] = []
+        self.on_change: list[Callable[[Published], None]] = []
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.event.tz
+
+    async def start(self, watch_interval: float = 1.0) -> None:
+        """Load the event and the actions so far, publish, then run in the background."""
+        await self.store.run(records.migrate)
+        await self._load()
+        self._refresh(self.clock.now(), due=None)
+        self._tasks = [
+            asyncio.create_task(self._run(), name="rotation-loop"),
+            asyncio.create_task(self._watch_schedule(watch_interval), name="schedule-watch"),
+        ]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+
+    async def _load(self) -> None:
+        event = await self.store.run(store.load_event) or Event()
+        rows = await self.store.run(records.load_actions, None)
+        self.schedule_revision = await self.store.run(store.schedule_revision)
+        self.event = event
+        ids = [c.id for c in event.channels] or sorted({s.channel for s in event.slots})
+        runs = {cid: self.channels.get(cid) or ChannelRun() for cid in ids}
+        for run in runs.values():
+            run.actions = []
+        for row in rows:
+            if row["channel"] in runs:
+                runs[row["channel"]].actions.append(_action(row))
+        self.channels = runs
+
+    def state(self, channel: str) -> ChannelState:
+        run = self.channels.get(channel)
+        if run is None or run.state is None:
+            raise NotFound(f"kanal {channel!r} tidak ada (unknown channel)")
+        return run.state
+
+    async def act(
+        self, channel: str, kind: str, by: str, slot_id: str | None = None, minutes=None
+    ) -> ChannelState:
+        """Check, store, then apply one host action; refuse it with a reason if it can't be."""
+        if channel not in self.channels:
+            raise NotFound(f"kanal {channel!r} tidak ada (unknown channel)")
+        if kind not in KINDS:
+            raise Conflict(f"aksi {kind!r} tidak dikenal (unknown action)")
+        now = self.clock.now()
+        action = Action(kind=kind, at=now, by=by, slot_id=slot_id, minutes=minutes)
+        run = self.channels[channel]
+        slots = self.event.channel_slots(channel)
+        reason = validate_action(slots, run.actions, action, now, self.tz)
+        if reason:
+            raise Conflict(reason)
+        fields = {"kind": kind, "at": now, "by": by, "slot_id": slot_id, "minutes": minutes}
+        await self.store.run(records.append_action, channel, fields)
+        run.actions.append(action)
+        self._refresh(now, due=None)
+        self._wake.set()
+        return run.state
+
+    def _refresh(self, now: datetime, due: datetime | None) -> datetime:
+        """Recompute every channel; publish those whose answer changed; return next change."""
+        soonest = now + FAR_AWAY
+        for channel, run in self.channels.items():
+            slots = self.event.channel_slots(channel)
+            run.state = channel_state(slots, run.actions, now, self.tz)
+            key = _change_key(run.state)
+            if key != run.key:
+                run.key = key
+                run.revision += 1
+                self._publish(channel, run, due)
+            if run.state.changes_at is not None:
+                soonest = min(soonest, run.state.changes_at)
+        return soonest
+
+    def _publish(self, channel: str, run: ChannelRun, due: datetime | None) -> None:
+        message = Published(channel, run.state, run.revision, due, self.event)
+        self.publisher.publish(TOPIC, channel, message)
+        for callback in self.on_change:
+            callback(message)
+        task = asyncio.ensure_future(
+            self.store.run(records.save_run_state, channel, _state_row(run))
+        )
+        task.add_done_callback(_log_failure)
+
+    async def _run(self) -> None:
+        due: datetime | None = None
+        while True:
+            soonest = self._refresh(self.clock.now(), due)
+            self._wake.clear()
+            await self.clock.sleep_until(soonest, self._wake)
+            due = soonest if not self._wake.is_set() else None
+
+    async def _watch_schedule(self, interval: float) -> None:
+        """Pick up schedule edits (from the editor or ``pasar-live import``) without a restart."""
+        while True:
+            await asyncio.sleep(interval)
+            await self.check_schedule()
+
+    async def check_schedule(self) -> bool:
+        """Reload the event if its revision moved; return whether it did."""
+        revision = await self.store.run(store.schedule_revision)
+        if revision == self.schedule_revision:
+            return False
+        await self._load()
+        self._refresh(self.clock.now(), due=None)
+        self._wake.set()
+        log.info("Schedule revision %d picked up", revision)
+        return True
+
+
+def _action(row: dict) -> Action:
+    return Action(
+        kind=row["kind"],
+        at=row["at"],
+        by=row["by"],
+        slot_id=row["slot_id"],
+        minutes=row["minutes"],
+    )
+
+
+def _change_key(state: ChannelState) -> tuple:
+    slot_id = state.slot.id if state.slot else None
+    next_id = state.next_slot.id if state.next_slot else None
+    return (state.status, slot_id, state.start, state.end, next_id, state.next_start,
+            state.day_ends_at, state.timeline, state.notes)  # fmt: skip
+
+
+def _state_row(run: ChannelRun) -> dict:
+    state = run.state
+    return {
+        "status": state.status,
+        "slot_id": state.slot.id if state.slot else None,
+        "start_utc": utc_iso(state.start) if state.start else None,
+        "end_utc": utc_iso(state.end) if state.end else None,
+        "remaining_s": state.remaining.total_seconds() if state.remaining else None,
+        "revision": run.revision,
+    }
+
+
+def _log_failure(task: asyncio.Future) -> None:
+    if not task.cancelled() and task.exception():
+        log.error("Saving run state failed: %s", task.exception())

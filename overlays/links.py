@@ -1,0 +1,381 @@
+"""Order links for viewers: ``/o/<code>`` shows a phone page to order one product.
+
+The page links only to ``wa.me`` (with the vendor's number and a pre-filled message)
+and to the order URL an organiser stored for the product (https only); nothing taken
+from the request ever becomes a link target or a redirect. Each open is logged through
+the batched ``ClickLog`` so the answer never waits on SQLite.
+
+The catalog is built once per schedule revision and kept in memory; the revision is
+checked at most once a second, so an edit in the editor shows here within a second.
+Other parts plug in what only they know through two app keys: ``SOLD_OUT`` (the orders
+module) and ``ON_AIR_NOW`` (the rotation).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+import unicodedata
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import jinja2
+from aiohttp import web
+
+from overlays.clicks import CLICK_LOG, click_log_ctx, referrer_origin
+from overlays.devices import device_class
+from schedules import store as schedule_store
+from schedules.db import Store
+from schedules.formatting import rupiah
+from schedules.model import Event
+from schedules.web import STATIC_VERSION, STORE, TEMPLATES
+
+log = logging.getLogger(__name__)
+
+SOLD_OUT = web.AppKey("sold_out", Callable[[], frozenset[str]])
+ON_AIR_NOW = web.AppKey("on_air_now", Callable[[], list[dict]])
+
+CHECK_SECONDS = 1.0
+MAX_CODE_CHARS = 24
+_CODE_SHAPE = re.compile(r"([^\W\d_]{1,3})(\d{1,3})")
+# The page has no scripts and loads only our stylesheet; say so, so an injected tag could
+# do nothing even if escaping ever failed.
+_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self';"
+    " base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Type": "text/html; charset=utf-8",
+}
+MAX_RENDERED = 4096
+
+
+@lru_cache(maxsize=4096)
+def code_key(text: str) -> str | None:
+    """Key a code as the chat grammar does: letters without case, digits by value (k1 = K01).
+
+    Mirrors ``code_key`` of ORDER-GRAMMAR.md; ``overlays`` may not import the
+    orchestrator's grammar, so the rule is repeated here and tested on the same cases.
+    """
+    word = unicodedata.normalize("NFKC", text[:MAX_CODE_CHARS]).strip().lower()
+    match = _CODE_SHAPE.fullmatch(word)
+    if match is None or not match[1].isalpha():
+        return None
+    return match[1] + str(int(match[2]))
+
+
+def wa_number(whatsapp: str) -> str | None:
+    """Turn a stored WhatsApp number into wa.me's digits: ``0812-3...`` -> ``62812...``."""
+    digits = "".join(ch for ch in whatsapp if ch.isascii() and ch.isdigit())
+    if digits.startswith("0"):
+        digits = "62" + digits.lstrip("0")
+    elif digits.startswith("8"):
+        digits = "62" + digits
+    return digits if 8 <= len(digits) <= 15 else None
+
+
+def https_url(url: str | None) -> str | None:
+    """Return ``url`` when it is a plain https address, else ``None`` (never shown)."""
+    if not url:
+        return None
+    url = url.strip()
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        return None
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "https" or not parts.hostname or parts.username:
+        return None
+    return url
+
+
+@dataclass(frozen=True, slots=True)
+class ProductPage:
+    """What a landing page shows of one product, worked out once per schedule revision."""
+
+    code: str
+    name: str
+    price: str
+    stock: int | None
+    vendor_id: str
+    vendor_name: str
+    kecamatan: str
+    category: str
+    wa_url: str | None
+    order_url: str | None
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The event's products by code key, by catalog spelling and by vendor."""
+
+    revision: int = 0
+    by_key: dict[str, ProductPage] = field(default_factory=dict)
+    by_code: dict[str, ProductPage] = field(default_factory=dict)
+    by_vendor: dict[str, list[ProductPage]] = field(default_factory=dict)
+    # Landing pages rendered for viewers, by (code, sold out, on air); see ``_landing``.
+    rendered: dict[tuple, bytes] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def build(cls, event: Event | None, revision: int = 0) -> Catalog:
+        """Precompute every product's page data; the first of two equal keys wins."""
+        catalog = cls(revision)
+        if event is None:
+            return catalog
+        vendors = {v.id: v for v in event.vendors}
+        for product in event.products:
+            vendor = vendors.get(product.vendor_id)
+            page = ProductPage(
+                code=product.code,
+                name=product.name,
+                price=rupiah(product.price_idr),
+                stock=product.stock,
+                vendor_id=product.vendor_id,
+                vendor_name=vendor.name if vendor else "",
+                kecamatan=vendor.kecamatan if vendor else "",
+                category=vendor.category if vendor else "",
+                wa_url=_wa_url(vendor.name, vendor.whatsapp, product) if vendor else None,
+                order_url=https_url(product.order_url),
+            )
+            catalog.by_code.setdefault(product.code, page)
+            catalog.by_key.setdefault(code_key(product.code) or product.code, page)
+            catalog.by_vendor.setdefault(product.vendor_id, []).append(page)
+        return catalog
+
+    def find(self, text: str) -> ProductPage | None:
+        """Return the product a typed code means (``k1`` finds ``K01``), or ``None``."""
+        key = code_key(text)
+        return self.by_key.get(key) if key else self.by_code.get(text)
+
+
+def order_message(vendor_name: str, code: str, name: str, price_idr: int) -> str:
+    """Write the WhatsApp message a viewer sends to order one of a product."""
+    return (
+        f"Halo {vendor_name}, saya mau pesan {code} {name} ({rupiah(price_idr)}) x1 dari Pasar Live"
+    )
+
+
+def _wa_url(vendor_name: str, whatsapp: str, product: Any) -> str | None:
+    number = wa_number(whatsapp)
+    if number is None:
+        return None
+    text = order_message(vendor_name, product.code, product.name, product.price_idr)
+    return f"https://wa.me/{number}?text={quote(text, safe='')}"
+
+
+class CatalogCache:
+    """Keep the catalog in memory; reload it only when the schedule revision changes."""
+
+    def __init__(
+        self,
+        store: Store,
+        max_age: float = CHECK_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.max_age = max_age
+        self.clock = clock
+        self.catalog: Catalog | None = None
+        self._next_check = 0.0
+        self._pending: asyncio.Future[None] | None = None
+
+    def fresh(self) -> Catalog | None:
+        """Return the catalog without awaiting when it was checked less than ``max_age`` ago."""
+        if self.catalog is not None and self.clock() < self._next_check:
+            return self.catalog
+        return None
+
+    async def current(self) -> Catalog:
+        """Return the catalog, checking the revision when the last check is ``max_age`` old."""
+        if (catalog := self.fresh()) is not None:
+            return catalog
+        if self._pending is None or self._pending.done():
+            # One check at a time; requests arriving meanwhile wait on the same one.
+            self._pending = asyncio.ensure_future(self._check())
+        try:
+            await asyncio.shield(self._pending)
+        except Exception:
+            if self.catalog is None:
+                raise
+            log.exception(
+                "Schedule check failed; serving the catalog of rev %d", self.catalog.revision
+            )
+        assert self.catalog is not None
+        return self.catalog
+
+    def expire(self) -> None:
+        """Make the next request check the revision (tests, or after a known edit)."""
+        self._next_check = 0.0
+
+    async def _check(self) -> None:
+        self._next_check = self.clock() + self.max_age
+        revision = await self.store.run(schedule_store.schedule_revision)
+        if self.catalog is not None and revision == self.catalog.revision:
+            return
+        event = await self.store.run(schedule_store.load_event)
+        self.catalog = Catalog.build(event, revision)
+        log.info(
+            "Order-link catalog loaded: %d products (rev %d)", len(self.catalog.by_code), revision
+        )
+
+
+@dataclass(frozen=True)
+class LinkPages:
+    """The compiled templates and the catalog the handler needs, made once at start."""
+
+    cache: CatalogCache
+    landing: jinja2.Template
+    missing: jinja2.Template
+    static_version: str
+
+
+LINK_PAGES = web.AppKey("link_pages", LinkPages)
+
+
+def _nothing_sold_out() -> frozenset[str]:
+    return frozenset()
+
+
+def _nothing_on_air() -> list[dict]:
+    return []
+
+
+def _ask(app: Any, key: web.AppKey, fallback: Callable[[], Any]) -> Any:
+    """Call an injected provider; a failing one must not take the landing page down."""
+    try:
+        return app.get(key, fallback)()
+    except Exception:
+        log.exception("%s failed; answering without it", key)
+        return fallback()
+
+
+def channel_of(code: str, on_air: list[dict]) -> dict | None:
+    """Return the on-air channel showing ``code``, else the first on air, else ``None``."""
+    for channel in on_air:
+        if code in (channel.get("codes") or ()):
+            return channel
+    return on_air[0] if on_air else None
+
+
+def on_air_groups(catalog: Catalog, on_air: list[dict], skip: str = "") -> list[dict]:
+    """List each on-air channel's title and products (catalog entries only), for links."""
+    groups = []
+    for channel in on_air:
+        codes = channel.get("codes") or ()
+        pages = [catalog.by_code[c] for c in codes if c in catalog.by_code]
+        if not codes and channel.get("vendor_id"):
+            pages = catalog.by_vendor.get(channel["vendor_id"], [])
+        pages = [p for p in pages if p.code != skip]
+        if pages:
+            groups.append({"title": _title(channel), "products": pages})
+    return groups
+
+
+def _title(channel: dict) -> str:
+    return channel.get("title") or channel.get("channel") or ""
+
+
+def _on_air_key(on_air: list[dict]) -> tuple:
+    """Sum up what of ``on_air`` a page shows, to find its rendered copy."""
+    return tuple(
+        (c.get("channel"), c.get("title"), tuple(c.get("codes") or ()), c.get("vendor_id"))
+        for c in on_air
+    )
+
+
+async def order_link(request: web.Request) -> web.Response:
+    """Show one product's order page and log the open; unknown codes get a 404 page."""
+    app = request.app  # the app ``setup`` was given: a plain dict look-up per key
+    pages = app[LINK_PAGES]
+    catalog = pages.cache.fresh() or await pages.cache.current()
+    raw = request.match_info["code"]
+    product = catalog.find(raw)
+    on_air = _ask(app, ON_AIR_NOW, _nothing_on_air)
+    if product is None:
+        groups = on_air_groups(catalog, on_air)
+        # Echo the code only when it looks like one, so the page cannot carry made-up text.
+        shown = raw if code_key(raw) else ""
+        html = _render(pages, pages.missing, code=shown, groups=groups)
+        return web.Response(body=html, status=404, headers=_HEADERS)
+    channel = channel_of(product.code, on_air)
+    if request.method == "GET":
+        _log_click(app, request, product.code, channel)
+    sold_out = product.stock == 0 or product.code in _ask(app, SOLD_OUT, _nothing_sold_out)
+    return web.Response(body=_landing(pages, catalog, product, sold_out, on_air), headers=_HEADERS)
+
+
+def _landing(
+    pages: LinkPages, catalog: Catalog, product: ProductPage, sold_out: bool, on_air: list[dict]
+) -> bytes:
+    """Render a landing page, or reuse the copy rendered for the same state.
+
+    Every viewer of one product sees the same page until the stock state, the on-air
+    channels or the catalog change, so most opens cost a dict look-up, not a render.
+    """
+    key = (product.code, sold_out, _on_air_key(on_air))
+    if (html := catalog.rendered.get(key)) is not None:
+        return html
+    channel = channel_of(product.code, on_air)
+    live = channel is not None and product.code in (channel.get("codes") or ())
+    html = _render(
+        pages,
+        pages.landing,
+        product=product,
+        sold_out=sold_out,
+        live_title=_title(channel) if live else "",
+        groups=on_air_groups(catalog, on_air, skip=product.code),
+    )
+    if len(catalog.rendered) >= MAX_RENDERED:
+        catalog.rendered.clear()
+    catalog.rendered[key] = html
+    return html
+
+
+def _log_click(app: Any, request: web.Request, code: str, channel: dict | None) -> None:
+    headers = request.headers
+    app[CLICK_LOG].add(
+        code,
+        channel.get("channel") if channel else None,
+        channel.get("slot_id") if channel else None,
+        referrer_origin(headers.get("Referer")),
+        device_class(headers.get("User-Agent")),
+    )
+
+
+def _render(pages: LinkPages, template: jinja2.Template, **context: Any) -> bytes:
+    """Render a viewer's page: the same for everyone, so no login menu and no CSRF token."""
+    return template.render(
+        csrf_token="",
+        role=None,
+        static_version=pages.static_version,
+        request_path="",
+        **context,
+    ).encode()
+
+
+async def link_pages_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Compile the templates and load the catalog before the first viewer arrives."""
+    templates = app[TEMPLATES]
+    pages = LinkPages(
+        cache=CatalogCache(app[STORE]),
+        landing=templates.get_template("landing.html"),
+        missing=templates.get_template("landing_404.html"),
+        static_version=app[STATIC_VERSION],
+    )
+    await pages.cache.current()
+    app[LINK_PAGES] = pages
+    yield
+
+
+def setup(app: web.Application) -> None:
+    """Add ``/o/<code>``, the click log writer, and the default providers for the app keys."""
+    if SOLD_OUT not in app:
+        app[SOLD_OUT] = _nothing_sold_out
+    if ON_AIR_NOW not in app:
+        app[ON_AIR_NOW] = _nothing_on_air
+    app.cleanup_ctx.append(click_log_ctx)
+    app.cleanup_ctx.append(link_pages_ctx)
+    app.router.add_get("/o/{code}", order_link)

@@ -1,0 +1,153 @@
+"""The overlay page for OBS browser sources, QR code images, and the hub's lifetime.
+
+``setup(app, ...)`` registers ``/overlay/<channel>`` and ``/qr/<code>.svg`` and a
+``cleanup_ctx`` that starts the hub with the app and stops it on exit. The hub listens on
+its own port (``HUB_PORT``, default 8081; tests set 0); the page learns the socket URL from
+the template, built from the request's host and the hub's actual port.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass
+
+from aiohttp import web
+from yarl import URL
+
+from overlays.hub import DEFAULT_PORT, Hub
+from overlays.messages import LAYOUTS
+from overlays.qr import qr_svg
+from overlays.state import OverlaySettings, order_link
+from schedules import store as event_store
+from schedules.web import STATIC_VERSION, STORE, render
+
+HUB = web.AppKey("overlay_hub", Hub)
+HUB_PORT = web.AppKey("overlay_port", int)
+OVERLAY_SETTINGS = web.AppKey("overlay_settings", OverlaySettings)
+
+
+@dataclass
+class _Catalog:
+    """Which channels and product codes exist, refreshed when the schedule revision moves."""
+
+    revision: int = -1
+    channels: frozenset[str] = frozenset()
+    codes: frozenset[str] = frozenset()
+    base_url: str = ""
+
+
+_CATALOG = web.AppKey("overlay_catalog", _Catalog)
+
+
+def setup(
+    app: web.Application,
+    settings: OverlaySettings | None = None,
+    *,
+    host: str = "127.0.0.1",
+    origins: Iterable[str] = (),
+) -> Hub:
+    """Create the hub, register the overlay routes, and start/stop the hub with the app.
+
+    ``host`` is where the hub listens (use the service's own host so OBS on another machine
+    reaches both); ``origins`` are extra page origins allowed to open the socket.
+    """
+    hub = Hub(static_version=app.get(STATIC_VERSION, ""), allowed_origins=origins)
+    app[HUB] = hub
+    app[OVERLAY_SETTINGS] = settings or OverlaySettings()
+    app[_CATALOG] = _Catalog()
+    app.router.add_get("/overlay/{channel}", overlay_page)
+    app.router.add_get("/qr/{code:[A-Za-z0-9_-]{1,32}}.svg", qr_code)
+    app.cleanup_ctx.append(_hub_ctx(host))
+    return hub
+
+
+def _hub_ctx(host: str) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def hub_ctx(app: web.Application) -> AsyncIterator[None]:
+        """Run the hub as long as the app runs."""
+        hub = app[HUB]
+        await hub.start(host, app.get(HUB_PORT, DEFAULT_PORT))
+        yield
+        await hub.stop()
+
+    return hub_ctx
+
+
+async def overlay_page(request: web.Request) -> web.Response:
+    """Serve the overlay page of one channel; it fills itself from the hub's socket."""
+    channel = request.match_info["channel"]
+    catalog = await _catalog(request)
+    if channel not in catalog.channels:
+        return render(
+            request,
+            "message.html",
+            status=404,
+            title="Kanal tidak ditemukan",
+            message=f"Tidak ada kanal {channel!r} di acara ini. Periksa alamat overlay di OBS.",
+        )
+    layout = request.query.get("layout", LAYOUTS[0])
+    if layout not in LAYOUTS:
+        return render(
+            request,
+            "message.html",
+            status=400,
+            title="Tata letak tidak dikenal",
+            message=f"layout={layout!r} tidak dikenal; pakai salah satu dari {', '.join(LAYOUTS)}.",
+        )
+    ws_url = _socket_url(request, channel, layout)
+    response = render(request, "overlay.html", channel=channel, layout=layout, ws_url=ws_url)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = _csp(ws_url)
+    return response
+
+
+async def qr_code(request: web.Request) -> web.Response:
+    """Serve the QR code of a product's order link as SVG."""
+    code = request.match_info["code"]
+    catalog = await _catalog(request)
+    if code not in catalog.codes:
+        raise web.HTTPNotFound(text=f"QR: kode produk {code} tidak ada")
+    base_url = request.config_dict[OVERLAY_SETTINGS].base_url or catalog.base_url
+    return web.Response(
+        body=qr_svg(order_link(base_url, code)),
+        content_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=300"},
+    )
+
+
+def _socket_url(request: web.Request, channel: str, layout: str) -> str:
+    """The hub's URL as this page's browser reaches it: same host, the hub's port."""
+    hub = request.config_dict[HUB]
+    url = URL.build(
+        scheme="wss" if request.secure else "ws",
+        host=request.url.host or "127.0.0.1",
+        port=hub.port,
+        path=f"/overlay/{channel}",
+        query={"layout": layout, "v": request.config_dict.get(STATIC_VERSION, "")},
+    )
+    return str(url)
+
+
+def _csp(ws_url: str) -> str:
+    """Only our own files and our socket: no external fonts or scripts can sneak in."""
+    origin = str(URL(ws_url).origin())
+    return (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"connect-src {origin}; base-uri 'none'; form-action 'none'"
+    )
+
+
+async def _catalog(request: web.Request) -> _Catalog:
+    """Known channels and codes, reloaded from the store only after a schedule change."""
+    the_store = request.config_dict[STORE]
+    catalog = request.config_dict[_CATALOG]
+    revision = await the_store.run(event_store.schedule_revision)
+    if revision != catalog.revision:
+        event = await the_store.run(event_store.load_event)
+        if event is not None:
+            catalog.channels = frozenset(
+                [c.id for c in event.channels] + [s.channel for s in event.slots]
+            )
+            catalog.codes = frozenset(p.code for p in event.products)
+            catalog.base_url = event.base_url
+        catalog.revision = revision
+    return catalog

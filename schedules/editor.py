@@ -1,0 +1,537 @@
+"""Organiser editor: the schedule, slot/vendor/product forms, upload and export, JSON API.
+
+Plain POST forms with Post/Redirect/Get, so it works on a phone without JavaScript. The
+checks live in ``schedules.editing``; this module reads the request, checks it against a
+fresh snapshot of the event, and writes only if the schedule did not change in between.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import io
+import os
+import zipfile
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+from sqlite_utils import Database
+
+from schedules import editing, export, store
+from schedules.commands import summary as summary_of
+from schedules.editing import FORM_LEVEL, Checked
+from schedules.loader import LoadResult, load_paths
+from schedules.model import Event, Product, Slot, Vendor
+from schedules.web import STORE, render
+
+T = TypeVar("T")
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+FormMaker = Callable[[Slot | None, ZoneInfo], Mapping[str, object]]
+
+SLOT_LOCK = web.AppKey("slot_lock", Callable[[Slot, datetime], str | None])
+"""Why a slot may no longer be edited (aired, on air), or ``None``. The default reads the
+scheduled times; the orchestrator swaps in the rotation engine's answer."""
+CLOCK = web.AppKey("editor_clock", Callable[[], datetime])
+"""The editor's idea of now (aware UTC); tests pin it."""
+
+NO_EVENT = "Belum ada acara. Unggah file CSV atau YAML dulu (no event yet)."
+BUSY = "Jadwal sedang diubah orang lain; coba lagi (busy, try again)."
+
+
+def setup(app: web.Application) -> None:
+    """Register the editor routes and the default clock and slot lock."""
+    app[SLOT_LOCK] = editing.scheduled_lock
+    app[CLOCK] = lambda: datetime.now(UTC)
+    app[EVENTS] = EventCache()
+    routes = [
+        ("GET", "/editor", schedule_page),
+        ("POST", "/editor/slots/{slot_id}/delete", slot_delete),
+        ("POST", "/editor/slots/{slot_id}/shift", slot_shift),
+        ("GET", "/editor/vendors", vendor_list),
+        ("GET", "/editor/products", product_list),
+        ("GET", "/editor/export.yaml", export_yaml),
+        ("GET", "/editor/export.zip", export_zip),
+        ("POST", "/api/editor/slots", api_slot_create),
+        ("PATCH", "/api/editor/slots/{slot_id}", api_slot_update),
+        ("DELETE", "/api/editor/slots/{slot_id}", api_slot_delete),
+        ("POST", "/api/editor/slots/{slot_id}/move", api_slot_move),
+    ]
+    for path, handler in [
+        ("/editor/slots/new", slot_page),
+        ("/editor/slots/{slot_id}", slot_page),
+        ("/editor/vendors/new", vendor_page),
+        ("/editor/vendors/{vendor_id}", vendor_page),
+        ("/editor/products/new", product_page),
+        ("/editor/products/{code}", product_page),
+        ("/editor/upload", upload_page),
+    ]:
+        routes += [("GET", path, handler), ("POST", path, handler)]
+    for method, path, handler in routes:
+        app.router.add_route(method, path, _answers_missing(handler))
+
+
+class Missing(LookupError):
+    """A slot, vendor or product named in the address does not exist."""
+
+
+def _answers_missing(handler: Handler) -> Handler:
+    """Turn ``Missing`` into a 404 page, or JSON under ``/api/``."""
+
+    @functools.wraps(handler)
+    async def wrapper(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except Missing as err:
+            if request.path.startswith("/api/"):
+                return web.json_response({"error": str(err)}, status=404)
+            return render(request, "message.html", status=404, title="Tidak ada", message=str(err))
+
+    return wrapper
+
+
+def _find(items: list, key: str, wanted: str | None, what: str) -> Any:
+    """Return the item whose ``key`` is ``wanted`` (``None`` asks for a new one)."""
+    if wanted is None:
+        return None
+    found = next((i for i in items if getattr(i, key) == wanted), None)
+    if found is None:
+        raise Missing(f"{what} {wanted} tidak ada (not found); mungkin sudah dihapus.")
+    return found
+
+
+# --- reading and writing through the store ------------------------------------------
+
+
+class EventCache:
+    """The last event read, kept by revision. Every change bumps the revision, so a page
+    view after no edit skips re-reading a thousand slots. Used on the store's thread only;
+    the event it returns is shared and must not be changed in place."""
+
+    def __init__(self) -> None:
+        self.revision, self.event = 0, None
+
+    def read(self, db: Database) -> tuple[Event | None, int]:
+        with db.atomic():  # one read snapshot: the revision matches the rows
+            revision = store.schedule_revision(db)
+            if revision != self.revision or self.event is None:
+                self.event, self.revision = store.load_event(db), revision
+        return self.event, revision
+
+
+EVENTS = web.AppKey("editor_events", EventCache)
+
+
+async def _snapshot(request: web.Request) -> tuple[Event | None, int]:
+    app = request.config_dict
+    return await app[STORE].run(app[EVENTS].read)
+
+
+def _write_if_unchanged(db: Database, revision: int, write: Callable[..., int], value) -> int:
+    """Write only if nobody changed the schedule since it was checked; 0 means retry."""
+    with db.atomic():
+        if store.schedule_revision(db) != revision:
+            return 0
+        return write(db, value)
+
+
+async def _event(request: web.Request) -> Event:
+    event, _ = await _snapshot(request)
+    if event is None:
+        raise web.HTTPSeeOther("/editor/upload?" + urlencode({"err": NO_EVENT}))
+    return event
+
+
+async def _apply(
+    request: web.Request, check: Callable[[Event], Checked[T]], write: Callable[..., int]
+) -> tuple[Checked[T], Event | None]:
+    """Check against the current event and write in that same revision, retrying a race.
+
+    The check (and the injected slot lock) runs on the event loop, the write on the
+    store's thread; the revision compare makes the pair behave as one step.
+    """
+    the_store = request.config_dict[STORE]
+    for _ in range(3):
+        event, revision = await _snapshot(request)
+        if event is None:
+            return Checked(errors={FORM_LEVEL: NO_EVENT}), None
+        checked = check(event)
+        if not checked.ok:
+            return checked, event
+        new_revision = await the_store.run(_write_if_unchanged, revision, write, checked.value)
+        if new_revision:
+            return replace(checked, revision=new_revision), event
+    return Checked(errors={FORM_LEVEL: BUSY}, conflict=True), None
+
+
+async def _save_slot(
+    request: web.Request, slot_id: str | None, make_form: FormMaker
+) -> tuple[Checked[Slot], Event | None]:
+    """Add (``slot_id`` None) or change a slot with the form ``make_form`` builds from it."""
+    now, lock = request.config_dict[CLOCK](), request.config_dict[SLOT_LOCK]
+
+    def check(event: Event) -> Checked[Slot]:
+        original = _find(event.slots, "id", slot_id, "Slot")
+        form = make_form(original, event.tz)
+        return editing.check_slot(form, event, now, lock, original)
+
+    return await _apply(request, check, store.upsert_slot)
+
+
+async def _delete_slot(request: web.Request, slot_id: str) -> tuple[Checked[str], Event | None]:
+    now, lock = request.config_dict[CLOCK](), request.config_dict[SLOT_LOCK]
+
+    def check(event: Event) -> Checked[str]:
+        message = lock(_find(event.slots, "id", slot_id, "Slot"), now)
+        if message:
+            return Checked(errors={FORM_LEVEL: message}, conflict=True)
+        return Checked(value=slot_id)
+
+    return await _apply(request, check, store.delete_slot)
+
+
+# --- pages ----------------------------------------------------------------------------
+
+
+def _page(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
+    """Render an editor page with the flash messages carried in the query string."""
+    flash = {k: request.query.get(k, "") for k in ("ok", "warn", "err")}
+    return render(request, template, status=status, flash=flash, **context)
+
+
+def _back(path: str, anchor: str = "", **flash: str) -> web.HTTPSeeOther:
+    query = urlencode({k: v for k, v in flash.items() if v})
+    return web.HTTPSeeOther(path + (f"?{query}" if query else "") + anchor)
+
+
+def _joined(messages: Mapping[str, str]) -> str:
+    return " ".join(messages.values())
+
+
+async def schedule_page(request: web.Request) -> web.Response:
+    """Show every slot by channel and local day, with vendors and featured products."""
+    event, revision = await _snapshot(request)
+    if event is None:
+        return _page(request, "editor_schedule.html", event=None, revision=revision)
+    now, lock = request.config_dict[CLOCK](), request.config_dict[SLOT_LOCK]
+    channel = request.query.get("kanal") or None
+    locks = {s.id: message for s in event.slots if (message := lock(s, now))}
+    response = _page(
+        request,
+        "editor_schedule.html",
+        event=event,
+        revision=revision,
+        channel=channel,
+        channels=editing.schedule_view(event, locks, channel),
+    )
+    response.enable_compression()  # a big event's page is ~0.6 MB of HTML; phones need less
+    return response
+
+
+async def slot_page(request: web.Request) -> web.Response:
+    """Show the add/edit form for a slot, and save it (add, change, move)."""
+    slot_id = request.match_info.get("slot_id")
+    event = await _event(request)
+    original = _find(event.slots, "id", slot_id, "Slot")
+    lock = original and request.config_dict[SLOT_LOCK](original, request.config_dict[CLOCK]())
+    checked: Checked[Slot] = Checked(errors={FORM_LEVEL: lock} if lock else {})
+    if request.method == "GET":
+        values = editing.slot_form(original, event.tz) if original else request.query
+    else:
+        values = await request.post()
+        checked, _ = await _save_slot(request, slot_id, lambda _o, _tz: values)
+        if checked.ok:
+            raise _back(
+                "/editor",
+                f"#slot-{checked.value.id}",
+                ok="Slot disimpan (saved).",
+                warn=_joined(checked.warnings),
+            )
+    return _page(
+        request,
+        "editor_slot.html",
+        status=checked.status if checked.errors else 200,
+        event=event,
+        slot=original,
+        locked=bool(lock),
+        errors=checked.errors,
+        values=editing.clean(values, editing.SLOT_FIELDS),
+        warnings=checked.warnings,
+    )
+
+
+async def slot_delete(request: web.Request) -> web.Response:
+    """Delete a slot that has not aired yet."""
+    slot_id = request.match_info["slot_id"]
+    checked, _ = await _delete_slot(request, slot_id)
+    if checked.ok:
+        raise _back("/editor", ok="Slot dihapus (deleted).")
+    raise _back("/editor", f"#slot-{slot_id}", err=_joined(checked.errors))
+
+
+async def slot_shift(request: web.Request) -> web.Response:
+    """Move a slot earlier or later by a few minutes (the "geser" buttons)."""
+    slot_id = request.match_info["slot_id"]
+    minutes = editing.parse_minutes((await request.post()).get("minutes"))
+    if minutes is None:
+        raise _back("/editor", err=editing.MINUTES_HINT)
+    checked, _ = await _save_slot(
+        request, slot_id, lambda original, tz: editing.shifted_form(original, tz, minutes)
+    )
+    if checked.ok:
+        raise _back(
+            "/editor",
+            f"#slot-{slot_id}",
+            ok=f"Slot digeser {minutes:+d} menit.",
+            warn=_joined(checked.warnings),
+        )
+    raise _back("/editor", f"#slot-{slot_id}", err=_joined(checked.errors))
+
+
+async def vendor_list(request: web.Request) -> web.Response:
+    """List vendors with their product counts."""
+    event = await _event(request)
+    counts: dict[str, int] = {}
+    for product in event.products:
+        counts[product.vendor_id] = counts.get(product.vendor_id, 0) + 1
+    return _page(request, "editor_vendors.html", event=event, counts=counts)
+
+
+async def product_list(request: web.Request) -> web.Response:
+    """List products, or one vendor's."""
+    event = await _event(request)
+    vendor_id = request.query.get("vendor", "")
+    products = [p for p in event.products if not vendor_id or p.vendor_id == vendor_id]
+    return _page(
+        request,
+        "editor_products.html",
+        event=event,
+        products=products,
+        vendors={v.id: v for v in event.vendors},
+        vendor_id=vendor_id,
+    )
+
+
+async def vendor_page(request: web.Request) -> web.Response:
+    """Show the add/edit form for a vendor, and save it."""
+    vendor_id = request.match_info.get("vendor_id")
+    event = await _event(request)
+    original: Vendor | None = _find(event.vendors, "id", vendor_id, "Penjual")
+    values: Mapping[str, object] = vars(original) if original else request.query
+    checked: Checked[Vendor] = Checked()
+    if request.method == "POST":
+        values = await request.post()
+
+        def check(ev: Event) -> Checked[Vendor]:
+            return editing.check_vendor(values, ev, _find(ev.vendors, "id", vendor_id, "Penjual"))
+
+        checked, _ = await _apply(request, check, store.upsert_vendor)
+        if checked.ok:
+            raise _back(
+                "/editor/vendors",
+                f"#vendor-{checked.value.id}",
+                ok=f"Penjual {checked.value.name} disimpan.",
+            )
+    products = [p for p in event.products if original and p.vendor_id == original.id]
+    return _page(
+        request,
+        "editor_vendor.html",
+        status=checked.status if checked.errors else 200,
+        event=event,
+        vendor=original,
+        errors=checked.errors,
+        products=products,
+        values=editing.clean(values, editing.VENDOR_FIELDS),
+    )
+
+
+async def product_page(request: web.Request) -> web.Response:
+    """Show the add/edit form for a product, and save it."""
+    code = request.match_info.get("code")
+    event = await _event(request)
+    original: Product | None = _find(event.products, "code", code, "Produk")
+    values = editing.product_form(original) if original else request.query
+    checked: Checked[Product] = Checked()
+    if request.method == "POST":
+        values = await request.post()
+
+        def check(ev: Event) -> Checked[Product]:
+            return editing.check_product(values, ev, _find(ev.products, "code", code, "Produk"))
+
+        checked, _ = await _apply(request, check, store.upsert_product)
+        if checked.ok:
+            raise _back(
+                "/editor/products",
+                f"#product-{checked.value.code}",
+                ok=f"Produk {checked.value.code} disimpan.",
+            )
+    return _page(
+        request,
+        "editor_product.html",
+        status=checked.status if checked.errors else 200,
+        event=event,
+        product=original,
+        errors=checked.errors,
+        values=editing.clean(values, editing.PRODUCT_FIELDS),
+    )
+
+
+# --- upload and export ------------------------------------------------------------------
+
+
+async def upload_page(request: web.Request) -> web.Response:
+    """Show the upload form; on POST check the files and replace the event only if clean."""
+    if request.method == "GET":
+        return _upload_result(request, 200)
+    form = await request.post()
+    files = [f for f in form.values() if isinstance(f, web.FileField) and f.filename]
+    if not files:
+        return _upload_result(request, 400, problems=["Pilih file YAML atau file CSV dulu."])
+    problems = editing.upload_problems([f.filename for f in files])
+    if problems:
+        return _upload_result(request, 400, problems=problems)
+    result = await asyncio.to_thread(_load_uploads, files)
+    warnings = [str(p) for p in result.warnings]
+    if result.errors or result.event is None:
+        problems = [str(p) for p in result.errors] or ["File tidak berisi acara (no event)."]
+        return _upload_result(request, 400, problems=problems, warnings=warnings)
+    now, lock = request.config_dict[CLOCK](), request.config_dict[SLOT_LOCK]
+    current, _ = await _snapshot(request)
+    if form.get("force") != "1" and (
+        aired := editing.aired_changes(current, result.event, now, lock)
+    ):
+        return _upload_result(request, 409, problems=aired, warnings=warnings, ask_force=True)
+    revision = await request.config_dict[STORE].run(store.save_event, result.event)
+    summary = (
+        f"Acara “{result.event.name}” dipasang (revisi {revision}): {summary_of(result.event)}."
+    )
+    return _upload_result(request, 200, summary=summary, warnings=warnings)
+
+
+def _upload_result(request: web.Request, status: int, **context: Any) -> web.Response:
+    context = {"problems": [], "warnings": [], "summary": "", "ask_force": False, **context}
+    return _page(request, "editor_upload.html", status=status, **context)
+
+
+def _load_uploads(files: list[web.FileField]) -> LoadResult:
+    """Save the uploads under their own names in a temp dir and run the loader on them;
+    problems name the organiser's file, not the temp path."""
+    with TemporaryDirectory(prefix="pasar-upload-") as tmp:
+        paths = []
+        for upload in files:
+            path = Path(tmp) / editing.upload_name(upload.filename)
+            path.write_bytes(upload.file.read())
+            paths.append(path)
+        result = load_paths(paths)
+    folder = f"{tmp}{os.sep}"
+    problems = [replace(p, file=p.file.removeprefix(folder)) for p in result.problems]
+    return replace(result, problems=problems)
+
+
+def _download(body: bytes, filename: str, content_type: str) -> web.Response:
+    disposition = f'attachment; filename="{filename}"'
+    return web.Response(
+        body=body, content_type=content_type, headers={"Content-Disposition": disposition}
+    )
+
+
+async def export_yaml(request: web.Request) -> web.Response:
+    """Download the event as one YAML file, the format ``pasar-live check`` reads back."""
+    event = await _event(request)
+    text = _exported(export.export_yaml, event)
+    return _download(text.encode(), f"{_file_stem(event)}.yaml", "application/yaml")
+
+
+async def export_zip(request: web.Request) -> web.Response:
+    """Download the event as a zip of CSV files (with event.csv and channels.csv, so an
+    import of it gives back the same event)."""
+    event = await _event(request)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for kind, text in _exported(export.csv_tables, event).items():
+            archive.writestr(f"{kind}.csv", text.encode("utf-8-sig"))
+    return _download(buffer.getvalue(), f"{_file_stem(event)}-csv.zip", "application/zip")
+
+
+def _exported(write: Callable[[Event], T], event: Event) -> T:
+    try:
+        return write(event)
+    except export.ExportError as err:
+        raise _back("/editor/upload", err=f"Ekspor gagal (export failed): {err}") from err
+
+
+def _file_stem(event: Event) -> str:
+    return editing.slugify(event.name) or "acara"
+
+
+# --- JSON API ---------------------------------------------------------------------------
+
+
+async def _json_body(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(
+            text='{"error": "Kirim objek JSON (send a JSON object)."}',
+            content_type="application/json",
+        )
+    if isinstance(body.get("products"), list):
+        body["products"] = " ".join(str(c) for c in body["products"])
+    return body
+
+
+def _json_answer(checked: Checked, event: Event | None, status: int = 200) -> web.Response:
+    if not checked.ok:
+        body = {"errors": checked.errors, "warnings": checked.warnings}
+        return web.json_response(body, status=checked.status)
+    answer: dict[str, Any] = {"revision": checked.revision, "warnings": checked.warnings}
+    if isinstance(checked.value, Slot) and event is not None:
+        answer["slot"] = editing.slot_json(checked.value, event.tz)
+    return web.json_response(answer, status=status)
+
+
+async def api_slot_create(request: web.Request) -> web.Response:
+    """Add a slot from JSON; answer 201 with it, or the errors per field (400/409)."""
+    body = await _json_body(request)
+    checked, event = await _save_slot(request, None, lambda _o, _tz: body)
+    return _json_answer(checked, event, status=201)
+
+
+async def api_slot_update(request: web.Request) -> web.Response:
+    """Change some fields of a slot (PATCH); the ones left out stay as they are."""
+    return await _api_edit(request, editing.SLOT_FIELDS)
+
+
+async def api_slot_move(request: web.Request) -> web.Response:
+    """Move a slot: new channel/date/start/end, or ``{"minutes": -5}`` to shift it."""
+    return await _api_edit(request, ("channel", "date", "start", "end"))
+
+
+async def _api_edit(request: web.Request, allowed: tuple[str, ...]) -> web.Response:
+    body = await _json_body(request)
+    minutes = editing.parse_minutes(body["minutes"]) if "minutes" in body else None
+    if "minutes" in body and minutes is None:
+        errors = {"minutes": editing.MINUTES_HINT}
+        return web.json_response({"errors": errors, "warnings": {}}, status=400)
+
+    def make_form(original: Slot | None, tz: ZoneInfo) -> Mapping[str, object]:
+        if minutes is not None:
+            return editing.shifted_form(original, tz, minutes)
+        return {**editing.slot_form(original, tz), **{k: body[k] for k in allowed if k in body}}
+
+    checked, event = await _save_slot(request, request.match_info["slot_id"], make_form)
+    return _json_answer(checked, event)
+
+
+async def api_slot_delete(request: web.Request) -> web.Response:
+    """Delete a slot that has not aired yet."""
+    checked, event = await _delete_slot(request, request.match_info["slot_id"])
+    return _json_answer(checked, event)

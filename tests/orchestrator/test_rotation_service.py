@@ -1,0 +1,133 @@
+"""The rotation loop against a manual clock: publishes on time, persists, replays."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from orchestrator.errors import Conflict
+from orchestrator.publisher import Publisher
+from orchestrator.rotation import records
+from orchestrator.rotation.clock import ManualClock
+from orchestrator.rotation.service import TOPIC, Rotation
+from schedules import store
+from schedules.db import Store, open_db
+from tests.orchestrator.helpers import T0, small_event
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    path = tmp_path / "pasar.db"
+    db = open_db(path)
+    store.migrate(db)
+    store.save_event(db, small_event())
+    db.close()
+    return path
+
+
+async def next_message(queue: asyncio.Queue, timeout: float = 2.0):
+    return await asyncio.wait_for(queue.get(), timeout)
+
+
+async def until(condition, timeout: float = 2.0) -> None:
+    """Poll ``condition`` with a deadline (for "the loop is asleep now")."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.001)
+
+
+async def start_rotation(db_path, clock) -> tuple[Rotation, Store, Publisher]:
+    the_store = Store(open_db(db_path))
+    publisher = Publisher()
+    rotation = Rotation(the_store, clock, publisher)
+    await rotation.start(watch_interval=0.05)
+    return rotation, the_store, publisher
+
+
+async def test_publishes_when_the_first_slot_starts(db_path):
+    """Before the show it is off air; moving the clock to the start publishes slot 0."""
+    clock = ManualClock(T0 - timedelta(minutes=1))
+    rotation, the_store, publisher = await start_rotation(db_path, clock)
+    try:
+        assert rotation.state("utama").status == "off_air"
+        await until(lambda: clock.sleepers > 0)
+        async with publisher.subscribe() as queue:
+            clock.set(T0)
+            message = await next_message(queue)
+        assert message.topic == TOPIC
+        assert message.data.state.slot.id == "utama-0"
+        assert message.data.due == T0
+    finally:
+        await rotation.stop()
+        the_store.close()
+
+
+async def test_host_action_is_stored_and_replayed_after_restart(db_path):
+    """An extend is in the actions table and a new Rotation lands on the same end time."""
+    clock = ManualClock(T0 + timedelta(minutes=2))
+    rotation, the_store, _ = await start_rotation(db_path, clock)
+    state = await rotation.act("utama", "extend", by="host", minutes=5)
+    assert state.end == T0 + timedelta(minutes=15)
+    await rotation.stop()
+    rows = await the_store.run(records.load_actions, "utama")
+    the_store.close()
+    assert [r["kind"] for r in rows] == ["extend"]
+    again, store2, _ = await start_rotation(db_path, clock)
+    try:
+        assert again.state("utama").end == T0 + timedelta(minutes=15)
+        assert again.state("utama").slot.id == "utama-0"
+    finally:
+        await again.stop()
+        store2.close()
+
+
+async def test_refused_action_is_not_stored(db_path):
+    """Resume without hold is refused with a reason and leaves no trace in the log."""
+    clock = ManualClock(T0 + timedelta(minutes=2))
+    rotation, the_store, _ = await start_rotation(db_path, clock)
+    try:
+        with pytest.raises(Conflict):
+            await rotation.act("utama", "resume", by="host")
+        assert await the_store.run(records.load_actions, "utama") == []
+    finally:
+        await rotation.stop()
+        the_store.close()
+
+
+async def test_next_publishes_the_following_vendor_at_once(db_path):
+    """Pressing next puts slot 1 on air now and publishes it."""
+    clock = ManualClock(T0 + timedelta(minutes=3))
+    rotation, the_store, publisher = await start_rotation(db_path, clock)
+    try:
+        async with publisher.subscribe() as queue:
+            await rotation.act("utama", "next", by="host")
+            message = await next_message(queue)
+        assert message.data.state.slot.id == "utama-1"
+        assert message.data.state.start == T0 + timedelta(minutes=3)
+    finally:
+        await rotation.stop()
+        the_store.close()
+
+
+async def test_schedule_edit_is_picked_up_without_restart(db_path):
+    """A slot moved in the database shows in the running rotation after its revision bump."""
+    clock = ManualClock(T0 + timedelta(minutes=1))
+    rotation, the_store, publisher = await start_rotation(db_path, clock)
+    try:
+        event = await the_store.run(store.load_event)
+        moved = event.slots[3]
+        new = replace(
+            moved, start=moved.start + timedelta(minutes=30), end=moved.end + timedelta(minutes=30)
+        )
+        async with publisher.subscribe() as queue:
+            await the_store.run(store.upsert_slot, new)
+            message = await next_message(queue)
+        row = next(r for r in message.data.state.timeline if r.slot.id == moved.id)
+        assert row.start == new.start
+    finally:
+        await rotation.stop()
+        the_store.close()
