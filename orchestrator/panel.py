@@ -7,6 +7,7 @@ counts down by itself from the effective end time, so nothing ticks on the serve
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from datetime import UTC, datetime
 
@@ -22,6 +23,8 @@ from schedules.web import ROLE, STORE, render
 
 ROTATION = web.AppKey("rotation", Rotation)
 PUBLISHER = web.AppKey("publisher", Publisher)
+STREAMS = web.AppKey("panel_streams", set)
+CLOSING = web.AppKey("panel_closing", asyncio.Event)
 HEARTBEAT_SECONDS = 15.0
 
 _ACTION_TEXT = {
@@ -147,6 +150,28 @@ async def panel_events(request: web.Request) -> web.StreamResponse:
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
     )
     await response.prepare(request)
+    streams = request.app[STREAMS]
+    task = asyncio.current_task()
+    streams.add(task)
+    try:
+        with contextlib.suppress(ConnectionResetError):  # the browser left
+            await _stream_states(request, response)
+    except asyncio.CancelledError:
+        if not request.app[CLOSING].is_set():
+            raise
+    finally:
+        streams.discard(task)
+    return response
+
+
+async def close_streams(app: web.Application) -> None:
+    """End open live feeds at shutdown, so stopping never waits for browsers to leave."""
+    app[CLOSING].set()
+    for task in list(app[STREAMS]):
+        task.cancel()
+
+
+async def _stream_states(request: web.Request, response: web.StreamResponse) -> None:
     async with request.config_dict[PUBLISHER].subscribe() as queue:
         await _send_state(request.app, response)
         while True:
@@ -194,6 +219,9 @@ async def post_action(request: web.Request) -> web.Response:
 
 def setup(app: web.Application) -> None:
     """Register the panel's routes."""
+    app[STREAMS] = set()
+    app[CLOSING] = asyncio.Event()
+    app.on_shutdown.append(close_streams)
     app.router.add_get("/", panel_page)
     app.router.add_get("/api/panel/state", panel_json)
     app.router.add_get("/api/panel/events", panel_events)
