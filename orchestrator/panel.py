@@ -85,7 +85,14 @@ def channel_view(rotation: Rotation, channel: str, log_rows: list[dict]) -> dict
         "timeline": [_timeline_row(event, row) for row in _today(state, event.tz)],
         "notes": list(state.notes),
         "log": [_log_row(row) for row in reversed(log_rows[-50:])],
+        "catalog": _catalog(event, channel),
     }
+
+
+def _catalog(event: Event, channel: str) -> list[dict]:
+    """Products of the vendors who appear on this channel, for the host's card picker."""
+    vendors = {s.vendor_id for s in event.slots if s.channel == channel and s.vendor_id}
+    return [{"code": p.code, "name": p.name} for p in event.products if p.vendor_id in vendors]
 
 
 def _next_view(event: Event, state) -> dict | None:

@@ -53,6 +53,9 @@ function cardFor(ch) {
   const node = document.getElementById("channel-tpl").content.firstElementChild.cloneNode(true);
   node.dataset.channel = ch.id;
   node.addEventListener("click", () => select(ch.id));
+  node.querySelectorAll("button[data-ov]").forEach((b) =>
+    b.addEventListener("click", (e) => { e.stopPropagation(); overlayAct(ch.id, b.dataset.ov, node); }));
+  node.querySelector(".ov-link").href = `/overlay/${encodeURIComponent(ch.id)}`;
   node.querySelectorAll("button[data-act]").forEach((b) =>
     b.addEventListener("click", (e) => { e.stopPropagation(); act(ch.id, b.dataset.act, b.dataset); }));
   root.appendChild(node);
@@ -96,6 +99,7 @@ function renderChannel(node, ch) {
   q(".ch-hold").dataset.act = ch.status === "held" ? "resume" : "hold";
   q(".ch-notes").textContent = (ch.notes || []).join(" · ");
   renderTimeline(q(".ch-timeline"), ch);
+  renderProductChoice(q(".ov-product"), ch.catalog || []);
   renderLog(q(".ch-log"), ch.log || []);
   node.dispatchEvent(new CustomEvent("channel-render", { detail: ch, bubbles: true }));
 }
@@ -121,6 +125,51 @@ function renderTimeline(body, ch) {
     body.appendChild(tr);
   }
 }
+
+function renderProductChoice(select, catalog) {
+  if (select.options.length === catalog.length) return;
+  select.textContent = "";
+  for (const p of catalog) {
+    const option = el("option", `${p.code} · ${p.name}`);
+    option.value = p.code;
+    select.appendChild(option);
+  }
+}
+
+async function post(url, body) {
+  const resp = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+    body: JSON.stringify(body),
+  });
+  const reply = await resp.json().catch(() => ({}));
+  showFlash(resp.ok ? "" : reply.error || `Gagal (${resp.status})`);
+  return reply;
+}
+
+function overlayAct(channel, action, node) {
+  let value = null;
+  if (action === "show_card") value = node.querySelector(".ov-product").value;
+  if (action === "notice_on") value = node.querySelector(".ov-notice").value;
+  return post(`/api/channels/${encodeURIComponent(channel)}/overlay`, { action, value });
+}
+
+async function refreshPages() {
+  const resp = await fetch("/api/overlay/pages");
+  if (!resp.ok) return;
+  const { pages } = await resp.json();
+  const stale = pages.filter((p) => p.stale).length;
+  const summary = document.getElementById("pages-summary");
+  summary.textContent = pages.length
+    ? pages.map((p) => `${p.channel} (${p.layout})`).join(", ") + (stale ? ` · ${stale} versi lama` : "")
+    : "Belum ada halaman overlay yang terhubung (tambahkan sebagai Browser Source di OBS).";
+}
+
+document.getElementById("reload-pages").addEventListener("click", async () => {
+  if (!confirm("Muat ulang semua halaman overlay sekarang?")) return;
+  await post("/api/overlay/reload", {});
+  refreshPages();
+});
 
 function renderLog(list, log) {
   list.textContent = "";
@@ -152,13 +201,7 @@ async function act(channel, kind, data) {
     return;
   }
   if (kind === "extend" && body.minutes < 0 && !confirm(`Kurangi ${-body.minutes} menit?`)) return;
-  const resp = await fetch(`/api/channels/${encodeURIComponent(channel)}/actions`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-    body: JSON.stringify(body),
-  });
-  const reply = await resp.json().catch(() => ({}));
-  showFlash(resp.ok ? "" : reply.error || `Gagal (${resp.status})`);
+  await post(`/api/channels/${encodeURIComponent(channel)}/actions`, body);
 }
 
 function showFlash(text) {
@@ -196,4 +239,6 @@ document.addEventListener("keydown", (e) => {
 });
 
 setInterval(tick, 250);
+setInterval(refreshPages, 5000);
+refreshPages();
 connect();
