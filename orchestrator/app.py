@@ -90,8 +90,12 @@ async def store_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def rotation_ctx(app: web.Application) -> AsyncIterator[None]:
     """Run the rotation loop for as long as the app runs."""
+    from schedules import editor
+
     rotation = Rotation(app[STORE], app[CLOCK], app[panel.PUBLISHER])
     app[panel.ROTATION] = rotation
+    app[editor.SLOT_LOCK] = rotation.edit_lock
+    app[editor.CLOCK] = app[CLOCK].now
     await rotation.start()
     yield
     await rotation.stop()

@@ -39,6 +39,7 @@ class ChannelRun:
     state: ChannelState | None = None
     key: tuple | None = None
     revision: int = 0
+    statuses: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ class Rotation:
             key = _change_key(run.state)
             if key != run.key:
                 run.key = key
+                run.statuses = _statuses(run.state)
                 run.revision += 1
                 self._publish(channel, run, due)
             if run.state.changes_at is not None:
@@ -154,6 +156,20 @@ class Rotation:
             self.store.run(records.save_run_state, channel, _state_row(run))
         )
         task.add_done_callback(_log_failure)
+
+    def edit_lock(self, slot, now: datetime) -> str | None:
+        """Why organisers may not edit ``slot`` now, by what really aired (not the plan).
+
+        A slot pushed later by an overrun is still editable though its planned start
+        has passed; one the host jumped to is locked though it was planned for later.
+        """
+        run = self.channels.get(slot.channel)
+        status = run.statuses.get(slot.id) if run else None
+        if status in ("on_air", "held"):
+            return _ON_AIR_TEXT
+        if status == "aired":
+            return _AIRED_TEXT
+        return None
 
     async def _run(self) -> None:
         due: datetime | None = None
@@ -179,6 +195,19 @@ class Rotation:
         self._wake.set()
         log.info("Schedule revision %d picked up", revision)
         return True
+
+
+_AIRED_TEXT = "Slot ini sudah tayang (already aired), jadi tidak bisa diubah atau dihapus."
+_ON_AIR_TEXT = "Slot ini sedang tayang (on air), jadi tidak bisa diubah atau dihapus."
+
+
+def _statuses(state: ChannelState) -> dict[str, str]:
+    """Each slot's status in the running order; a slot that aired in any part counts."""
+    result: dict[str, str] = {}
+    for row in state.timeline:
+        if result.get(row.slot.id) not in ("on_air", "held"):
+            result[row.slot.id] = row.status
+    return result
 
 
 def _action(row: dict) -> Action:

@@ -12,18 +12,13 @@ import pytest
 from aiohttp import FormData
 
 from orchestrator.app import create_app
+from orchestrator.rotation.clock import ManualClock
 from schedules import store
 from schedules.db import open_db
-from schedules.editor import CLOCK
 from schedules.loader import load_paths
 from schedules.model import Channel, Event, Product, Slot, Vendor
 from schedules.web import STORE
 from tests.conftest import login
-
-# orchestrator/auth.py stores the session under plain string request keys, which aiohttp
-# 3.14 warns about; with filterwarnings=error that turns every logged-in request into a 500.
-# Remove once auth uses web.RequestKey.
-pytestmark = pytest.mark.filterwarnings("ignore::aiohttp.web_exceptions.NotAppKeyWarning")
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2027, 2, 15, 8, 0, tzinfo=UTC)  # Monday 15:00 WIB
@@ -64,15 +59,16 @@ def seed(path: Path, event: Event) -> None:
     db.close()
 
 
+async def make_client(aiohttp_client, settings, now: datetime):
+    """The app on a manual clock: the editor and the rotation agree on what has aired."""
+    seed(settings.db, small_event())
+    test_client = await aiohttp_client(create_app(settings, clock=ManualClock(now)))
+    return test_client
+
+
 @pytest.fixture
 async def client(aiohttp_client, settings):
-    seed(settings.db, small_event())
-    app = create_app(settings)
-    clock = [NOW]  # a test may move it
-    app[CLOCK] = lambda: clock[0]
-    test_client = await aiohttp_client(app)
-    test_client.clock = clock
-    return test_client
+    return await make_client(aiohttp_client, settings, NOW)
 
 
 @pytest.fixture
@@ -332,9 +328,12 @@ def upload_form(client, files: dict[str, bytes]) -> FormData:
     return form
 
 
-async def test_upload_of_the_fixture_csvs_replaces_the_event(organiser, fixtures_dir):
+async def test_upload_of_the_fixture_csvs_replaces_the_event(
+    aiohttp_client, settings, fixtures_dir
+):
     """The three organiser CSVs pass the loader and replace the event in one step."""
-    organiser.clock[0] = at("13:00")  # before every slot: nothing aired yet
+    organiser = await make_client(aiohttp_client, settings, at("13:00"))  # nothing aired yet
+    organiser.csrf = await login(organiser, "organiser")
     files = {p.name: p.read_bytes() for p in sorted(fixtures_dir.glob("*.csv"))}
     resp = await organiser.post("/editor/upload", data=upload_form(organiser, files))
     page = await resp.text()

@@ -11,18 +11,14 @@ from aiohttp import web
 from playwright.async_api import async_playwright, expect
 
 from orchestrator.app import create_app
+from orchestrator.rotation.clock import ManualClock
 from orchestrator.settings import Settings
 from schedules import store
 from schedules.db import open_db
-from schedules.editor import CLOCK
 from schedules.model import Channel, Event, Product, Slot, Vendor
 from tests.conftest import CHROMIUM_ARGS
 
-# See test_editor.py: auth stores the session under string request keys (aiohttp warns).
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.filterwarnings("ignore::aiohttp.web_exceptions.NotAppKeyWarning"),
-]
+pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 WIB = ZoneInfo("Asia/Jakarta")
@@ -58,8 +54,7 @@ async def base_url(settings: Settings):
     store.migrate(db)
     store.save_event(db, sample_event())
     db.close()
-    app = create_app(settings)
-    app[CLOCK] = lambda: NOW
+    app = create_app(settings, clock=ManualClock(NOW))
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -1,0 +1,30 @@
+"""Loopback fakes of the YouTube Data API v3 and Zoom API v2 for tests and rehearsals.
+
+One aiohttp app serves both services from one shared `SandboxState`, so a Zoom meeting
+that starts streaming to a sandbox YouTube ingestion address makes that stream active.
+"""
+
+from .audience import Audience, SentMessage, make_message
+from .clock import Clock, ManualClock, ScaledClock, SystemClock
+from .faults import Faults
+from .server import Sandbox, create_app, start_sandbox
+from .state import SandboxConfig, SandboxState
+from .zoom_webhook import sign_zoom_webhook, url_validation_token
+
+__all__ = [
+    "Audience",
+    "Clock",
+    "Faults",
+    "ManualClock",
+    "Sandbox",
+    "SandboxConfig",
+    "SandboxState",
+    "ScaledClock",
+    "SentMessage",
+    "SystemClock",
+    "create_app",
+    "make_message",
+    "sign_zoom_webhook",
+    "start_sandbox",
+    "url_validation_token",
+]
