@@ -13,7 +13,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from orchestrator import auth, errors, panel
+from orchestrator import auth, errors, metrics, panel
 from orchestrator.publisher import Publisher
 from orchestrator.rotation.clock import Clock, RealClock
 from orchestrator.rotation.service import Rotation
@@ -46,7 +46,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     app[STATIC_VERSION] = compute_static_version()
     app.middlewares.append(auth.auth_middleware)
     app.router.add_route("*", "/login", auth.login)
-    app.router.add_get("/logout", auth.logout)
+    app.router.add_post("/logout", auth.logout)
+    app.router.add_get("/metrics", metrics.metrics)
     app.router.add_get("/healthz", healthz)
     for package in PACKAGE_DIRS:
         app.router.add_static(f"/static/{package.name}", package / "static", append_version=False)
@@ -60,6 +61,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
 def _add_features(app: web.Application) -> None:
     """Plug in each capability's routes and background tasks."""
     from orchestrator import overlay_bridge
+    from orchestrator.orders.desk import setup as orders_desk_setup
     from overlays import links, pages
     from overlays.state import OverlaySettings
     from schedules import editor
@@ -70,6 +72,7 @@ def _add_features(app: web.Application) -> None:
     pages.setup(app, OverlaySettings(base_url=settings.public_url), host=settings.host)
     app[pages.HUB_PORT] = settings.overlay_port
     overlay_bridge.setup(app)
+    orders_desk_setup(app)
 
 
 async def store_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -188,6 +188,10 @@ async def login(request: web.Request) -> web.StreamResponse:
 
 
 async def logout(request: web.Request) -> web.StreamResponse:
+    """Log out with a POST carrying the CSRF token, so no other site can log anyone out."""
+    session = read_cookie(request.config_dict[TOKENS], request.cookies.get(COOKIE, ""))
+    if session and not await _csrf_ok(request, session["csrf"]):
+        return _refuse(request, 403, "Token CSRF salah atau tidak ada; muat ulang halaman.")
     response = web.HTTPFound("/login")
     response.del_cookie(COOKIE, path="/")
     raise response
@@ -199,11 +203,3 @@ def login_links(tokens: Tokens, base_url: str) -> dict[str, str]:
         ORGANISER: f"{base_url}/login?token={quote(tokens.organiser)}&next=/editor",
         HOST: f"{base_url}/login?token={quote(tokens.host)}&next=/",
     }
-
-
-def setup_auth(app: web.Application, tokens: Tokens) -> None:
-    """Register the login routes and the middleware on ``app``."""
-    app[TOKENS] = tokens
-    app.middlewares.append(auth_middleware)
-    app.router.add_route("*", "/login", login)
-    app.router.add_get("/logout", logout)
