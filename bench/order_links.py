@@ -106,7 +106,8 @@ def start_service(db_path: Path, port: int) -> subprocess.Popen:
         "PASAR_AUDIENCE_RATE": "0",
         "PASAR_LOG_LEVEL": "WARNING",
     }
-    cmd = [sys.executable, str(ROOT / "run.py"), "--port", str(port), "--db", str(db_path)]
+    cmd = [sys.executable, str(ROOT / "run.py"), "--port", str(port), "--overlay-port", "0"]
+    cmd += ["--db", str(db_path)]
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
 
 
@@ -143,9 +144,9 @@ def wait_ready(url: str, proc: subprocess.Popen, seconds: float = 30.0) -> None:
     raise SystemExit(f"{url} did not answer within {seconds:.0f} s")
 
 
-def run_load(url: str, connections: int, duration: float) -> dict:
+def run_load(url: str, connections: int, duration: float, tool: str = "auto") -> dict:
     """Drive ``url`` with keep-alive connections; return requests, errors and rate."""
-    if shutil.which("wrk"):
+    if tool == "wrk" or (tool == "auto" and shutil.which("wrk")):
         return _run_wrk(url, connections, duration)
     cmd = [
         sys.executable,
@@ -252,10 +253,10 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def timed_load(proc: subprocess.Popen, url: str, connections: int, seconds: float) -> dict:
+def timed_load(proc: subprocess.Popen, url: str, args: argparse.Namespace, seconds: float) -> dict:
     """Run the load and note how much CPU the server spent on it."""
     before = cpu_seconds(proc.pid)
-    run = run_load(url, connections, seconds)
+    run = run_load(url, args.connections, seconds, args.tool)
     after = cpu_seconds(proc.pid)
     run["cpu_s"] = after - before if before is not None and after is not None else None
     return run
@@ -279,13 +280,12 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict:
         wait_ready(f"http://127.0.0.1:{links_port}/healthz", service)
         wait_ready(sides["base"][1], baseline)
         warm = {
-            side: run_load(url, args.connections, args.warmup) for side, (_, url) in sides.items()
+            side: run_load(url, args.connections, args.warmup, args.tool)
+            for side, (_, url) in sides.items()
         }
         for _ in range(args.rounds):
             for side, (proc, url) in sides.items():
-                runs[side].append(
-                    timed_load(proc, url, args.connections, args.duration / args.rounds)
-                )
+                runs[side].append(timed_load(proc, url, args, args.duration / args.rounds))
     finally:
         for proc in (baseline, service):
             proc.send_signal(signal.SIGTERM)  # the service writes its last clicks on SIGTERM
@@ -335,6 +335,10 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up before each")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--rounds", type=int, default=5, help="alternations of the two servers")
+    parser.add_argument(
+        "--tool", choices=["auto", "wrk", "python"], default="auto",
+        help="load generator (auto: wrk when installed, else a Python client process)",
+    )  # fmt: skip
     parser.add_argument("--serve-baseline", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--load", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)

@@ -32,7 +32,7 @@ from overlays.devices import device_class
 from schedules import store as schedule_store
 from schedules.db import Store
 from schedules.formatting import rupiah
-from schedules.model import Event
+from schedules.model import Event, Product, Vendor
 from schedules.web import STATIC_VERSION, STORE, TEMPLATES
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ SOLD_OUT = web.AppKey("sold_out", Callable[[], frozenset[str]])
 ON_AIR_NOW = web.AppKey("on_air_now", Callable[[], list[dict]])
 
 CHECK_SECONDS = 1.0
+LIVE_SECONDS = 0.25
 MAX_CODE_CHARS = 24
 _CODE_SHAPE = re.compile(r"([^\W\d_]{1,3})(\d{1,3})")
 # The page has no scripts and loads only our stylesheet; say so, so an injected tag could
@@ -116,7 +117,7 @@ class Catalog:
     by_key: dict[str, ProductPage] = field(default_factory=dict)
     by_code: dict[str, ProductPage] = field(default_factory=dict)
     by_vendor: dict[str, list[ProductPage]] = field(default_factory=dict)
-    # Landing pages rendered for viewers, by (code, sold out, on air); see ``_landing``.
+    # Landing pages rendered for viewers, by (code, sold out, on air); see ``order_link``.
     rendered: dict[tuple, bytes] = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -137,7 +138,7 @@ class Catalog:
                 vendor_name=vendor.name if vendor else "",
                 kecamatan=vendor.kecamatan if vendor else "",
                 category=vendor.category if vendor else "",
-                wa_url=_wa_url(vendor.name, vendor.whatsapp, product) if vendor else None,
+                wa_url=whatsapp_link(vendor, product) if vendor else None,
                 order_url=https_url(product.order_url),
             )
             catalog.by_code.setdefault(product.code, page)
@@ -151,19 +152,18 @@ class Catalog:
         return self.by_key.get(key) if key else self.by_code.get(text)
 
 
-def order_message(vendor_name: str, code: str, name: str, price_idr: int) -> str:
+def order_message(vendor_name: str, product: Product) -> str:
     """Write the WhatsApp message a viewer sends to order one of a product."""
-    return (
-        f"Halo {vendor_name}, saya mau pesan {code} {name} ({rupiah(price_idr)}) x1 dari Pasar Live"
-    )
+    item = f"{product.code} {product.name} ({rupiah(product.price_idr)})"
+    return f"Halo {vendor_name}, saya mau pesan {item} x1 dari Pasar Live"
 
 
-def _wa_url(vendor_name: str, whatsapp: str, product: Any) -> str | None:
-    number = wa_number(whatsapp)
+def whatsapp_link(vendor: Vendor, product: Product) -> str | None:
+    """Return the wa.me link opening a chat with the vendor, the order already typed."""
+    number = wa_number(vendor.whatsapp)
     if number is None:
         return None
-    text = order_message(vendor_name, product.code, product.name, product.price_idr)
-    return f"https://wa.me/{number}?text={quote(text, safe='')}"
+    return f"https://wa.me/{number}?text={quote(order_message(vendor.name, product), safe='')}"
 
 
 class CatalogCache:
@@ -200,9 +200,7 @@ class CatalogCache:
         except Exception:
             if self.catalog is None:
                 raise
-            log.exception(
-                "Schedule check failed; serving the catalog of rev %d", self.catalog.revision
-            )
+            log.exception("Schedule check failed; keeping rev %d", self.catalog.revision)
         assert self.catalog is not None
         return self.catalog
 
@@ -217,39 +215,59 @@ class CatalogCache:
             return
         event = await self.store.run(schedule_store.load_event)
         self.catalog = Catalog.build(event, revision)
-        log.info(
-            "Order-link catalog loaded: %d products (rev %d)", len(self.catalog.by_code), revision
-        )
+        log.info("Order links: %d products (rev %d)", len(self.catalog.by_code), revision)
+
+
+def _ask(app: web.Application, key: web.AppKey) -> Any:
+    """Call an injected provider, if any; a failing one must not take the page down."""
+    provider = app.get(key)
+    if provider is None:
+        return None
+    try:
+        return provider()
+    except Exception:
+        log.exception("%s failed; answering without it", key)
+        return None
+
+
+class LiveState:
+    """What changes while the event runs: the channels on air and the sold-out codes.
+
+    Read from ``ON_AIR_NOW`` and ``SOLD_OUT`` at most every ``max_age`` seconds: the
+    providers build their answer on each call, and a burst of thousands of opens need not
+    ask them thousands of times. A quarter second late is invisible to a viewer.
+    """
+
+    def __init__(
+        self, max_age: float = LIVE_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.max_age = max_age
+        self.clock = clock
+        self._expires = float("-inf")
+        self._value: tuple[list[dict], tuple, frozenset[str]] = ([], (), frozenset())
+
+    def read(self, app: web.Application) -> tuple[list[dict], tuple, frozenset[str]]:
+        """Return what is on air, a key summing it up, and the sold-out codes."""
+        now = self.clock()
+        if now >= self._expires:
+            on_air = _ask(app, ON_AIR_NOW) or []
+            self._value = (on_air, _on_air_key(on_air), frozenset(_ask(app, SOLD_OUT) or ()))
+            self._expires = now + self.max_age
+        return self._value
 
 
 @dataclass(frozen=True)
 class LinkPages:
-    """The compiled templates and the catalog the handler needs, made once at start."""
+    """The compiled templates, the catalog and the live state the handler needs."""
 
     cache: CatalogCache
+    live: LiveState
     landing: jinja2.Template
     missing: jinja2.Template
     static_version: str
 
 
 LINK_PAGES = web.AppKey("link_pages", LinkPages)
-
-
-def _nothing_sold_out() -> frozenset[str]:
-    return frozenset()
-
-
-def _nothing_on_air() -> list[dict]:
-    return []
-
-
-def _ask(app: Any, key: web.AppKey, fallback: Callable[[], Any]) -> Any:
-    """Call an injected provider; a failing one must not take the landing page down."""
-    try:
-        return app.get(key, fallback)()
-    except Exception:
-        log.exception("%s failed; answering without it", key)
-        return fallback()
 
 
 def channel_of(code: str, on_air: list[dict]) -> dict | None:
@@ -293,7 +311,7 @@ async def order_link(request: web.Request) -> web.Response:
     catalog = pages.cache.fresh() or await pages.cache.current()
     raw = request.match_info["code"]
     product = catalog.find(raw)
-    on_air = _ask(app, ON_AIR_NOW, _nothing_on_air)
+    on_air, on_air_key, sold_out_codes = pages.live.read(app)
     if product is None:
         groups = on_air_groups(catalog, on_air)
         # Echo the code only when it looks like one, so the page cannot carry made-up text.
@@ -303,24 +321,31 @@ async def order_link(request: web.Request) -> web.Response:
     channel = channel_of(product.code, on_air)
     if request.method == "GET":
         _log_click(app, request, product.code, channel)
-    sold_out = product.stock == 0 or product.code in _ask(app, SOLD_OUT, _nothing_sold_out)
-    return web.Response(body=_landing(pages, catalog, product, sold_out, on_air), headers=_HEADERS)
+    sold_out = product.stock == 0 or product.code in sold_out_codes
+    key = (product.code, sold_out, on_air_key)
+    if (html := catalog.rendered.get(key)) is None:
+        html = _landing(pages, catalog, product, sold_out, channel, on_air)
+        if len(catalog.rendered) >= MAX_RENDERED:
+            catalog.rendered.clear()
+        catalog.rendered[key] = html
+    return web.Response(body=html, headers=_HEADERS)
 
 
 def _landing(
-    pages: LinkPages, catalog: Catalog, product: ProductPage, sold_out: bool, on_air: list[dict]
+    pages: LinkPages,
+    catalog: Catalog,
+    product: ProductPage,
+    sold_out: bool,
+    channel: dict | None,
+    on_air: list[dict],
 ) -> bytes:
-    """Render a landing page, or reuse the copy rendered for the same state.
+    """Render a landing page; ``order_link`` keeps it for every viewer of the same state.
 
     Every viewer of one product sees the same page until the stock state, the on-air
     channels or the catalog change, so most opens cost a dict look-up, not a render.
     """
-    key = (product.code, sold_out, _on_air_key(on_air))
-    if (html := catalog.rendered.get(key)) is not None:
-        return html
-    channel = channel_of(product.code, on_air)
     live = channel is not None and product.code in (channel.get("codes") or ())
-    html = _render(
+    return _render(
         pages,
         pages.landing,
         product=product,
@@ -328,13 +353,9 @@ def _landing(
         live_title=_title(channel) if live else "",
         groups=on_air_groups(catalog, on_air, skip=product.code),
     )
-    if len(catalog.rendered) >= MAX_RENDERED:
-        catalog.rendered.clear()
-    catalog.rendered[key] = html
-    return html
 
 
-def _log_click(app: Any, request: web.Request, code: str, channel: dict | None) -> None:
+def _log_click(app: web.Application, request: web.Request, code: str, channel: dict | None) -> None:
     headers = request.headers
     app[CLICK_LOG].add(
         code,
@@ -361,6 +382,7 @@ async def link_pages_ctx(app: web.Application) -> AsyncIterator[None]:
     templates = app[TEMPLATES]
     pages = LinkPages(
         cache=CatalogCache(app[STORE]),
+        live=LiveState(),
         landing=templates.get_template("landing.html"),
         missing=templates.get_template("landing_404.html"),
         static_version=app[STATIC_VERSION],
@@ -371,11 +393,11 @@ async def link_pages_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 def setup(app: web.Application) -> None:
-    """Add ``/o/<code>``, the click log writer, and the default providers for the app keys."""
-    if SOLD_OUT not in app:
-        app[SOLD_OUT] = _nothing_sold_out
-    if ON_AIR_NOW not in app:
-        app[ON_AIR_NOW] = _nothing_on_air
+    """Add ``/o/<code>`` and the click log writer.
+
+    ``SOLD_OUT`` and ``ON_AIR_NOW`` are left unset: their owners may set them up to the
+    end of start-up (some only if nobody else did), and an unset key reads as "nothing".
+    """
     app.cleanup_ctx.append(click_log_ctx)
     app.cleanup_ctx.append(link_pages_ctx)
     app.router.add_get("/o/{code}", order_link)

@@ -76,6 +76,7 @@ class LoadResult:
 
     event: Event | None
     problems: list[Problem]
+    origins: Origins | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -108,7 +109,7 @@ def load_paths(paths: Sequence[Path | str]) -> LoadResult:
         problems += check_event(event, origins)
     problems.sort(key=lambda p: (p.file, p.row))
     failed = any(p.severity == ERROR for p in problems)
-    return LoadResult(None if failed else event, problems)
+    return LoadResult(None if failed else event, problems, origins)
 
 
 def _expand(paths: list[Path], problems: list[Problem]) -> list[Path]:

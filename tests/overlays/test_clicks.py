@@ -51,6 +51,17 @@ def test_insert_and_count_on_memory_db():
     assert (row["channel"], row["slot_id"], row["device"]) == ("utama", "s1", "phone")
 
 
+def test_batches_of_any_size_are_written_whole():
+    """Batches split into several statements (and a remainder) lose and reorder nothing."""
+    db = Database(memory=True)
+    clicks.migrate(db)
+    for size in (1, 99, 100, 101, 250):
+        db.execute("DELETE FROM clicks")
+        insert_clicks(db, [(1.0 + i, f"K{i}", None, None, None, "phone") for i in range(size)])
+        codes = [r["code"] for r in db.query("SELECT code FROM clicks ORDER BY id")]
+        assert codes == [f"K{i}" for i in range(size)], size
+
+
 def test_stamps_match_utc_iso():
     """The fast per-second stamping gives exactly ``utc_iso`` for any moment."""
     stamp = clicks._Stamper()

@@ -63,7 +63,16 @@ def start_service(db_path: Path, log_path: Path) -> tuple[subprocess.Popen, str]
         "PASAR_AUDIENCE_RATE": "0",
     }
     env.pop("PASAR_CONFIG", None)
-    cmd = [sys.executable, "run.py", "--port", str(port), "--db", str(db_path)]
+    cmd = [
+        sys.executable,
+        "run.py",
+        "--port",
+        str(port),
+        "--overlay-port",
+        "0",
+        "--db",
+        str(db_path),
+    ]
     with log_path.open("ab") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     return proc, f"http://127.0.0.1:{port}"

@@ -8,6 +8,7 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from aiohttp import web
 from sqlite_utils import Database
 
 from orchestrator.app import create_app
@@ -134,9 +135,18 @@ async def client(aiohttp_client, settings, providers):
     store.save_event(db, sample_event())
     db.close()
     app = create_app(settings)
-    app[links.ON_AIR_NOW] = providers.on_air_now
-    app[links.SOLD_OUT] = lambda: providers.sold_out
-    return await aiohttp_client(app)
+
+    async def install(app):
+        # Last of the start-up steps, so the order desk and the rotation bridge (which set
+        # these keys as they start) leave the test in charge.
+        app[links.ON_AIR_NOW] = providers.on_air_now
+        app[links.SOLD_OUT] = lambda: providers.sold_out
+        yield
+
+    app.cleanup_ctx.append(install)
+    client = await aiohttp_client(app)
+    app[links.LINK_PAGES].live.max_age = 0  # tests change the providers between requests
+    return client
 
 
 def hrefs(html: str) -> list[str]:
@@ -356,6 +366,36 @@ def test_wa_number_forms(stored, digits):
 def test_https_url_filter(url, shown):
     """Only plain https addresses survive as order URLs."""
     assert (links.https_url(url) is not None) is shown
+
+
+def test_live_state_asks_providers_at_most_every_max_age():
+    """Bursts of opens reuse one answer of the providers until it is ``max_age`` old."""
+    calls, now = [], [100.0]
+    app = web.Application()
+    app[links.ON_AIR_NOW] = lambda: calls.append(1) or list(ON_AIR)
+    app[links.SOLD_OUT] = lambda: frozenset({"K01"})
+    live = links.LiveState(max_age=0.25, clock=lambda: now[0])
+    for _ in range(3):
+        on_air, key, sold_out = live.read(app)
+    assert len(calls) == 1 and on_air == ON_AIR and sold_out == {"K01"} and key
+    now[0] += 0.25
+    live.read(app)
+    assert len(calls) == 2
+
+
+def test_live_state_survives_missing_and_failing_providers():
+    """No provider, or one that raises, reads as nothing on air and nothing sold out."""
+    app = web.Application()
+    assert links.LiveState(max_age=0).read(app) == ([], (), frozenset())
+    app[links.ON_AIR_NOW] = lambda: 1 / 0
+    assert links.LiveState(max_age=0).read(app)[0] == []
+
+
+def test_setup_leaves_the_provider_keys_to_their_owners():
+    """``setup`` sets no default providers: the rotation bridge only fills an empty key."""
+    app = web.Application()
+    links.setup(app)
+    assert links.ON_AIR_NOW not in app and links.SOLD_OUT not in app
 
 
 def test_catalog_without_event_is_empty():

@@ -72,7 +72,12 @@ async def base_url(settings):
             "codes": ["K01", "K02"],
         }
     ]
-    app[links.ON_AIR_NOW] = lambda: on_air
+
+    async def install(app):
+        app[links.ON_AIR_NOW] = lambda: on_air  # after the rotation bridge has set its own
+        yield
+
+    app.cleanup_ctx.append(install)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
