@@ -109,11 +109,13 @@ def required_roles(path: str) -> set[str] | None:
 @web.middleware
 async def auth_middleware(request: web.Request, handler):
     """Let a request through only with the right role, and unsafe ones only with CSRF."""
+    needed = required_roles(request.path)
+    if needed is None and not request.path.startswith(("/login", "/logout")):
+        return await handler(request)  # viewers' pages: no session to read
     tokens = request.config_dict[TOKENS]
     session = read_cookie(tokens, request.cookies.get(COOKIE, ""))
     if session:
         request[ROLE], request[CSRF_TOKEN] = session["role"], session["csrf"]
-    needed = required_roles(request.path)
     if needed is None:
         return await handler(request)
     if not session:
