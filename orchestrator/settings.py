@@ -39,6 +39,9 @@ class Settings:
     zoom_webhook_secret: str = ""
     audience_rate: float = 0.5
     platforms: bool = True
+    sandbox_url: str = ""
+    platform_lead_minutes: float = 15.0
+    chat_announcements: bool = True
     log_level: str = "INFO"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -139,6 +142,10 @@ def _check(s: Settings) -> None:
         raise SettingsError(f"event: file {s.event} tidak ditemukan (not found)")
     if s.public_url and not s.public_url.startswith(("http://", "https://")):
         raise SettingsError(f"public_url: {s.public_url!r} harus diawali http:// atau https://")
+    if s.sandbox_url and not s.sandbox_url.startswith(("http://", "https://")):
+        raise SettingsError(f"sandbox_url: {s.sandbox_url!r} harus diawali http:// atau https://")
+    if s.platform_lead_minutes < 0:
+        raise SettingsError("platform_lead_minutes: tidak boleh negatif (must be >= 0)")
     if s.audience_rate < 0:
         raise SettingsError("audience_rate: tidak boleh negatif (must be >= 0)")
     if s.demo_lead_seconds < 0:

@@ -125,6 +125,7 @@ class Sandbox:
         self.webhook_secret: str | None = None
         self._session: aiohttp.ClientSession | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self.audiences: list[Audience] = []  # every audience started, for rehearsal reports
 
     @property
     def faults(self) -> Faults:
@@ -154,6 +155,7 @@ class Sandbox:
     def start_audience(self, *args: Any, **kwargs: Any) -> Audience:
         """Make an audience and let it type in the background until close()."""
         audience = self.audience(*args, **kwargs)
+        self.audiences.append(audience)
         task = asyncio.create_task(audience.run())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

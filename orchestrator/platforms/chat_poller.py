@@ -1,0 +1,405 @@
+"""YouTube chat pollers: one loop per live chat, reading pages into the order desk.
+
+Each page goes to ``OrderDesk.ingest`` with the next page token, so the token is saved
+only with the page it follows (a crash before the commit reads the page again; message
+ids dedupe it). Between reads a poller sleeps on the injected clock for the quota plan's
+interval, never less than ``pollingIntervalMillis``; it stops when the chat ends and
+tells the host what it is doing on the ``panel.chat`` topic. ``ChatPollers`` (``POLLERS``)
+follows the platform side's broadcasts and shares one quota plan between the pollers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from orchestrator.orders.model import Cursor
+from orchestrator.platforms import quota_plan as qp
+from orchestrator.platforms.chat_items import PLATFORM, read_items
+from orchestrator.platforms.errors import PlatformError
+from orchestrator.publisher import Publisher
+from orchestrator.rotation.clock import Clock
+
+log = logging.getLogger(__name__)
+
+TOPIC, PLATFORM_TOPIC = "panel.chat", "platform"
+POLLING, STOPPED, ERROR, IDLE = "polling", "stopped", "error", "idle"
+LIVE_STATUSES = frozenset({"testStarting", "testing", "liveStarting", "live"})
+JAKARTA = ZoneInfo("Asia/Jakarta")
+# Reasons after which reading this chat again cannot help.
+FATAL = frozenset({"liveChatNotFound", "liveChatDisabled", "forbidden"})
+
+_TEXTS = {
+    None: "Membaca chat YouTube tiap {interval} detik.",
+    qp.QUOTA_SHORT: "Kuota YouTube tidak cukup untuk sisa acara: chat hanya dibaca tiap "
+    "{interval} detik, pesanan tampil lebih lambat.",
+    qp.QUOTA_EXCEEDED: "Kuota YouTube hari ini habis: chat tidak dibaca sampai kuota "
+    "pulih pukul {reset} WIB. Pesanan yang masuk sementara itu dibaca setelahnya.",
+    "chatEnded": "Chat siaran sudah selesai; pembacaan chat berhenti.",
+    "liveChatNotFound": "Chat YouTube siaran ini tidak ditemukan (liveChatNotFound). "
+    "Periksa siaran kanal ini di YouTube Studio.",
+    "liveChatDisabled": "Chat dimatikan di siaran ini (liveChatDisabled). Nyalakan chat di "
+    "YouTube Studio; pembacaan chat berhenti.",
+    "forbidden": "YouTube menolak pembacaan chat ini (forbidden): periksa izin akun YouTube "
+    "yang dipakai. Pembacaan chat berhenti.",
+    "stopped": "Pembacaan chat dihentikan.",
+}
+_RETRY_TEXT = "YouTube sedang bermasalah ({reason}); chat dibaca lagi dalam {interval} detik."
+
+
+@dataclass(frozen=True)
+class PollerSettings:
+    """How the pollers read: page size, reply pace and the quota plan's knobs."""
+
+    max_results: int = 2000
+    reply_every_s: float = 30.0
+    policy: qp.QuotaPolicy = field(default_factory=qp.QuotaPolicy)
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> PollerSettings:
+        """Read ``chat_reply_every_s`` from the settings (a field, or ``extra``)."""
+        extra = getattr(settings, "extra", None) or {}
+        every = getattr(settings, "chat_reply_every_s", extra.get("chat_reply_every_s", 30.0))
+        return cls(reply_every_s=float(every))
+
+
+@dataclass
+class PollerStatus:
+    """What the panel shows for one channel's chat reading."""
+
+    channel: str
+    live_chat_id: str | None = None
+    state: str = IDLE
+    reason: str | None = None
+    message: str = "Chat YouTube belum dibaca."
+    polls: int = 0
+    messages: int = 0
+    orders: int = 0
+    replies: int = 0
+    quota_left: int | None = None
+    interval_s: float | None = None
+
+
+class ChatPoller:
+    """Read one live chat into the order desk until the chat ends or it is stopped."""
+
+    def __init__(self, host: ChatPollers, channel: str, live_chat_id: str) -> None:
+        self.host, self.channel, self.chat_id = host, channel, live_chat_id
+        self.status = PollerStatus(channel, live_chat_id)
+        self.token: str | None = None
+        self.platform_ms: int | None = None
+        self.waits: deque[float] = deque(maxlen=500)  # the latest waits, for tests and benches
+        self._wake = asyncio.Event()
+        self._next_reply: datetime | None = None
+
+    def stop(self) -> None:
+        """Ask the loop to end at its next wait."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Read pages from the stored cursor on, sleeping as the plan says between them."""
+        cursor = await self.host.desk.load_cursor(PLATFORM, self.chat_id)
+        self.token = cursor.page_token if cursor else None
+        self.platform_ms = cursor.polling_ms if cursor else None
+        while not self._wake.is_set():
+            try:
+                wait = await self._step()
+            except Exception:  # a loop that dies silently loses orders: log, report, go on
+                log.exception("Chat poller %s failed", self.channel)
+                wait = self._report_retry("internalError", self.host.plan(self.platform_ms))
+            if wait is None:
+                return
+            self.waits.append(wait)
+            moment = self.host.clock.now() + timedelta(seconds=wait)
+            await self.host.clock.sleep_until(moment, self._wake)
+        self._report(STOPPED, "stopped")
+
+    async def _step(self) -> float | None:
+        """Read and store one page; return the wait before the next, None to stop."""
+        plan = self.host.plan(self.platform_ms)
+        if plan.reason == qp.QUOTA_EXCEEDED:
+            return self._quota_gone()
+        try:
+            size = self.host.settings.max_results
+            page = await self.host.youtube.list_chat(self.chat_id, self.token, size)
+        except PlatformError as err:
+            return self._failed(err, plan)
+        ended = await self._store(page)
+        full = len(page.items) >= self.host.settings.max_results
+        # offlineAt with a full page: the chat's last messages are still to come.
+        if ended or (page.offline_at is not None and not full):
+            return self._ended()
+        await self._reply()
+        return self._next_wait(full)
+
+    async def _store(self, page: Any) -> bool:
+        """Give the desk the page with its next token, in one transaction; True if it ended."""
+        self.platform_ms = page.polling_ms
+        read = read_items(page.items, self.channel)
+        token = page.next_page_token or self.token
+        if read.messages or token != self.token:
+            cursor = Cursor(
+                PLATFORM, self.chat_id, token, page.polling_ms, self.host.youtube.quota.used
+            )
+            result = await self.host.desk.ingest(read.messages, cursor)
+            self.status.messages += result.new_messages
+            self.status.orders += len(result.orders)
+        self.token = token
+        self.status.polls += 1
+        return read.ended
+
+    def _next_wait(self, full: bool) -> float:
+        """Wait as planned; a full page means more is waiting, so only the platform's wait."""
+        plan = self.host.plan(self.platform_ms)
+        platform_s = (self.platform_ms or 0) / 1000
+        if plan.reason == qp.QUOTA_EXCEEDED:
+            return self._quota_gone()
+        # Behind (a full page): catch up at the platform's pace while the quota can pay;
+        # the plan stretches the later waits to make up for it.
+        catch_up = full and plan.needed_s != float("inf")
+        wait = platform_s if catch_up else max(plan.interval_s, platform_s)
+        self._report(POLLING, plan.reason, interval=wait)
+        return wait
+
+    def _failed(self, err: PlatformError, plan: qp.Plan) -> float | None:
+        """Decide what a failed read means: stop, wait for the quota, or try again later."""
+        reason = err.reason
+        log.warning("Chat read failed on %s: %s", self.channel, err)
+        if reason == "liveChatEnded":
+            return self._ended()
+        if reason in FATAL:
+            self._report(ERROR, reason, text=_TEXTS.get(reason, err.message))
+            return None
+        if reason == qp.QUOTA_EXCEEDED:
+            return self._quota_gone()
+        if reason == "invalidPageToken":
+            self.token = None  # start the chat over: the message ids dedupe what was read
+        # The adapter has already retried: back off one planned interval and go on.
+        return self._report_retry(reason, plan)
+
+    def _ended(self) -> None:
+        """The chat is over: say so, and never read it again."""
+        self.host.ended.add(self.chat_id)
+        self._report(STOPPED, "chatEnded")
+
+    def _report_retry(self, reason: str, plan: qp.Plan) -> float:
+        """Tell the host a read failed and when the next one is; return that wait."""
+        ceiling = self.host.settings.policy.ceiling_s
+        wait = plan.interval_s if plan.interval_s != float("inf") else ceiling
+        wait = max(wait, (self.platform_ms or 0) / 1000)
+        text = _RETRY_TEXT.format(reason=reason, interval=_seconds(wait))
+        self._report(ERROR, reason, interval=wait, text=text)
+        return wait
+
+    def _quota_gone(self) -> float:
+        """Report the exhausted quota and wait for YouTube's reset at midnight Pacific."""
+        now = self.host.clock.now()
+        reset = qp.next_reset(now)
+        wait = (reset - now).total_seconds()
+        text = _TEXTS[qp.QUOTA_EXCEEDED].format(reset=reset.astimezone(JAKARTA).strftime("%H:%M"))
+        self._report(ERROR, qp.QUOTA_EXCEEDED, interval=wait, text=text)
+        return wait
+
+    async def _reply(self) -> None:
+        """Send one batched confirmation when it is due and the quota plan has room."""
+        now = self.host.clock.now()
+        if self._next_reply is not None and now < self._next_reply:
+            return
+        if not self.host.may_reply(self.platform_ms):
+            return
+        texts = self.host.desk.pending_replies(self.channel, PLATFORM, limit=1)
+        for text in texts:
+            try:
+                await self.host.youtube.insert_chat(self.chat_id, text)
+            except PlatformError as err:
+                log.warning("Chat reply on %s not sent: %s", self.channel, err)
+                continue
+            self.host.replied()
+            self.status.replies += 1
+        if texts:
+            self._next_reply = now + timedelta(seconds=self.host.settings.reply_every_s)
+
+    def _report(self, state: str, reason: str | None, interval: float | None = None,
+                text: str = "") -> None:  # fmt: skip
+        """Update the status and publish it (once per read: the panel drains bursts)."""
+        status = self.status
+        status.state, status.reason = state, reason
+        status.interval_s = None if interval is None else round(interval, 3)
+        status.quota_left = self.host.quota_left
+        status.message = text or _TEXTS.get(reason, "").format(interval=_seconds(interval))
+        self.host.publisher.publish(TOPIC, self.channel, asdict(status))
+
+
+def _seconds(value: float | None) -> str:
+    """Write a wait for people: whole seconds, at least one."""
+    return "-" if value is None else str(max(1, round(value)))
+
+
+class ChatPollers:
+    """Every channel's poller, their shared quota plan, and their statuses for the panel."""
+
+    def __init__(self, youtube: Any, desk: Any, clock: Clock, publisher: Publisher, *,
+                 rotation: Any = None, settings: PollerSettings | None = None) -> None:  # fmt: skip
+        self.youtube, self.desk, self.clock = youtube, desk, clock
+        self.publisher, self.rotation = publisher, rotation
+        self.settings = settings or PollerSettings()
+        self.pollers: dict[str, ChatPoller] = {}
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._statuses: dict[str, PollerStatus] = {}
+        self._replies: tuple[date, int] = (date.min, 0)
+        self.ended: set[str] = set()  # chats read to their end: never read again
+
+    def start(self, channel: str, live_chat_id: str) -> ChatPoller | None:
+        """Read ``live_chat_id`` for ``channel``; a running poller of another chat is replaced."""
+        if self.youtube is None or self.desk is None or live_chat_id in self.ended:
+            return None
+        current = self.pollers.get(channel)
+        if current is not None and current.chat_id == live_chat_id and self.running(channel):
+            return current
+        if channel in self._tasks:
+            self._tasks.pop(channel).cancel()
+        poller = self.pollers[channel] = ChatPoller(self, channel, live_chat_id)
+        self._statuses[channel] = poller.status
+        self._tasks[channel] = asyncio.create_task(poller.run(), name=f"chat-poller-{channel}")
+        return poller
+
+    def running(self, channel: str) -> bool:
+        """Tell whether a poller is reading ``channel``'s chat now."""
+        task = self._tasks.get(channel)
+        return task is not None and not task.done()
+
+    async def stop(self, channel: str) -> None:
+        """Stop the channel's poller and wait until it has."""
+        poller, task = self.pollers.get(channel), self._tasks.pop(channel, None)
+        if poller is not None:
+            poller.stop()
+        if task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, 5)
+
+    async def close(self) -> None:
+        """Cancel every poller (a page half-read is read again after a restart)."""
+        tasks, self._tasks = list(self._tasks.values()), {}
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def on_platform(self, channel: str, data: Mapping[str, Any]) -> None:
+        """Give a live or testing broadcast's chat a poller (an ended one stops by itself)."""
+        chat_id = data.get("live_chat_id")
+        if chat_id and data.get("broadcast_status") in LIVE_STATUSES:
+            self.start(channel, str(chat_id))
+
+    async def follow(self, publisher: Publisher) -> None:
+        """Listen to ``platform`` messages for as long as the app runs."""
+        async with publisher.subscribe() as queue:
+            while True:
+                message = await queue.get()
+                if message.topic == PLATFORM_TOPIC and isinstance(message.data, Mapping):
+                    self.on_platform(message.channel, message.data)
+
+    @property
+    def quota_left(self) -> int:
+        return int(self.youtube.quota.left()) if self.youtube is not None else 0
+
+    def on_air_seconds(self) -> float:
+        """Seconds of chat every channel needs read before the quota resets."""
+        now = self.clock.now()
+        horizon, channels = qp.next_reset(now), set(self._tasks)
+        channels.update(getattr(self.rotation, "channels", ()) or ())
+        spans = {c: self._spans(c) for c in channels}
+        return sum(qp.channel_seconds(spans[c], now, horizon, self.running(c)) for c in spans)
+
+    def _spans(self, channel: str) -> list[qp.Span]:
+        """The channel's show days from the rotation (none when it has no schedule)."""
+        run = getattr(self.rotation, "channels", {}).get(channel)
+        if run is None or run.state is None:
+            return []
+        return qp.show_spans(run.state.timeline, self.rotation.tz)
+
+    def _replies_spent(self) -> int:
+        day, spent = self._replies
+        return spent if day == qp.quota_day(self.clock.now()) else 0
+
+    def _inputs(self, platform_ms: int | None) -> tuple[Any, ...]:
+        left, on_air = self.quota_left, self.on_air_seconds()
+        return self.settings.policy, left, on_air, platform_ms, self._replies_spent()
+
+    def plan(self, platform_ms: int | None) -> qp.Plan:
+        """Plan the next wait from the shared quota and every channel's air time."""
+        return qp.plan_interval(*self._inputs(platform_ms))
+
+    def may_reply(self, platform_ms: int | None) -> bool:
+        """Tell whether one chat message fits the quota without slowing the polls."""
+        return qp.may_reply(*self._inputs(platform_ms))
+
+    def may_announce(self) -> bool:
+        """Tell the platform side whether one chat announcement fits beside the polls."""
+        return qp.may_announce(*self._inputs(None))
+
+    def replied(self) -> None:
+        """Count one chat message sent against today's reply allowance."""
+        today = qp.quota_day(self.clock.now())
+        self._replies = (today, self._replies_spent() + self.settings.policy.reply_cost)
+
+    def status(self, channel: str) -> dict[str, Any]:
+        """What the panel shows for ``channel``: state, reason, message and counters."""
+        status = self._statuses.get(channel) or PollerStatus(channel)
+        data = asdict(status)
+        data["quota_left"] = self.quota_left if self.youtube is not None else None
+        return data
+
+
+POLLERS = web.AppKey("chat_pollers", ChatPollers)
+
+
+async def pollers_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Run the pollers while the app runs; they follow the platform side's broadcasts."""
+    from orchestrator.app import CLOCK, SETTINGS
+    from orchestrator.orders.desk import ORDER_DESK
+    from orchestrator.panel import PUBLISHER, ROTATION
+    from orchestrator.platforms.manager import PLATFORMS
+
+    platforms, rotation = app.get(PLATFORMS), app.get(ROTATION)
+    youtube = platforms.youtube if platforms is not None else None
+    settings = PollerSettings.from_settings(app[SETTINGS])
+    pollers = ChatPollers(
+        youtube, app.get(ORDER_DESK), app[CLOCK], app[PUBLISHER], rotation=rotation,
+        settings=settings,
+    )  # fmt: skip
+    app[POLLERS] = pollers
+    follower = asyncio.create_task(pollers.follow(app[PUBLISHER]), name="chat-pollers")
+    for channel in rotation.channels if platforms is not None and rotation else ():
+        # Chats already live when the app (re)starts: their pollers resume from the cursor.
+        status = {"live_chat_id": platforms.live_chat_id(channel),
+                  "broadcast_status": platforms.broadcast_status(channel)}  # fmt: skip
+        pollers.on_platform(channel, status)
+    yield
+    follower.cancel()
+    await asyncio.gather(follower, return_exceptions=True)
+    await pollers.close()
+
+
+def panel_extra(app: web.Application, channel: str) -> dict[str, Any]:
+    """Add the channel's chat reading to its panel view."""
+    pollers = app.get(POLLERS)
+    return {"chat": pollers.status(channel)} if pollers is not None else {}
+
+
+def setup(app: web.Application) -> None:
+    """Add the chat pollers; call after the order desk's and the platforms' setup."""
+    from orchestrator import panel
+
+    extras = getattr(panel, "EXTRAS", None)  # the panel's per-channel hook, when it has one
+    if extras is not None and extras in app:
+        app[extras].append(panel_extra)
+    app.cleanup_ctx.append(pollers_ctx)

@@ -1,0 +1,150 @@
+"""Choose what the adapters talk to: the real services, a sandbox URL, or our own sandbox.
+
+A new user runs ``python run.py`` with no credentials and still sees the whole show: a
+sandbox starts in-process on a free port, on the app's clock, with a simulated audience
+typing orders for the codes on air; the banner says so plainly. ``sandbox_url`` (env
+``PASAR_SANDBOX_URL``) points both adapters at a sandbox running as its own process, so
+the service can be killed and restarted against the same fake platforms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from orchestrator.errors import NotFound, StartupError
+from orchestrator.rotation.service import Rotation
+
+from . import resources
+from .sandbox import Sandbox, start_sandbox
+from .youtube import YouTube
+from .zoom import Zoom
+
+SANDBOX = web.AppKey("platform_sandbox", Sandbox)
+LOCAL_SCOPE = "sandbox-local"
+PARTIAL = (
+    "{have} sudah diisi tetapi {missing} belum: isi keduanya untuk siaran sungguhan, atau"
+    " kosongkan keduanya untuk sandbox (set both YouTube and Zoom credentials, or neither)"
+)
+
+
+@dataclass
+class Wired:
+    """The adapters to use, where their ids belong, and what the banner should say."""
+
+    youtube: YouTube
+    zoom: Zoom
+    scope: str
+    mode: str
+    banner: list[str] = field(default_factory=list)
+    sandbox: Sandbox | None = None
+    audiences: set[str] = field(default_factory=set)
+
+
+@asynccontextmanager
+async def adapters(app: web.Application) -> AsyncIterator[Wired]:
+    """Open the adapters the settings call for; close them (and any sandbox) afterwards."""
+    wired = await _open(app)
+    try:
+        yield wired
+    finally:
+        wired.youtube.close()
+        wired.zoom.close()
+        if wired.sandbox is not None:
+            await wired.sandbox.close()
+
+
+async def _open(app: web.Application) -> Wired:
+    from orchestrator.app import CLOCK, SETTINGS
+
+    settings, clock = app[SETTINGS], app[CLOCK]
+    if settings.sandbox_url:
+        url = settings.sandbox_url.rstrip("/")
+        return Wired(
+            YouTube.for_sandbox(f"{url}/", clock=clock),
+            Zoom.for_sandbox(url, clock=clock),
+            scope=f"sandbox:{url}",
+            mode="sandbox",
+            banner=[f"YouTube & Zoom: sandbox di {url} (PASAR_SANDBOX_URL)"],
+        )
+    youtube_ok, zoom_ok = settings.has_youtube_credentials, settings.has_zoom_credentials
+    if youtube_ok and zoom_ok:
+        return _real(settings, clock)
+    if youtube_ok or zoom_ok:
+        names = ("youtube_token_file", "zoom_account_id/zoom_client_id/zoom_client_secret")
+        have, missing = names if youtube_ok else names[::-1]
+        raise StartupError(PARTIAL.format(have=have, missing=missing))
+    return await _local(app, clock)
+
+
+def _real(settings: Any, clock: Any) -> Wired:
+    """The real YouTube channel and Zoom account."""
+    youtube = YouTube.from_token_file(settings.youtube_token_file, clock=clock)
+    zoom = Zoom(
+        settings.zoom_client_id,
+        settings.zoom_client_secret,
+        settings.zoom_account_id,
+        clock=clock,
+    )
+    line = (
+        f"YouTube & Zoom: akun sungguhan (real accounts; token {settings.youtube_token_file},"
+        f" Zoom account {settings.zoom_account_id})"
+    )
+    return Wired(youtube, zoom, scope="live", mode="live", banner=[line])
+
+
+async def _local(app: web.Application, clock: Any) -> Wired:
+    """Start our own sandbox on a free loopback port, on the app's clock."""
+    from schedules.web import STORE
+
+    sandbox = await start_sandbox("127.0.0.1", 0, clock=clock)
+    app[SANDBOX] = sandbox
+    # A fresh sandbox knows none of the ids a previous run saved.
+    await app[STORE].run(resources.forget, LOCAL_SCOPE)
+    line = (
+        f"YouTube & Zoom: sandbox lokal di {sandbox.base_url}"
+        " (tanpa kredensial / no credentials set)"
+    )
+    return Wired(
+        YouTube.for_sandbox(sandbox.youtube_endpoint, clock=clock),
+        Zoom.for_sandbox(sandbox.base_url, clock=clock),
+        scope=LOCAL_SCOPE,
+        mode="sandbox",
+        banner=[line],
+        sandbox=sandbox,
+    )
+
+
+def codes_on_air(rotation: Rotation, channel: str) -> tuple[str, ...]:
+    """The product codes the audience can order right now on a channel."""
+    try:
+        state = rotation.state(channel)
+    except NotFound:
+        return ()
+    if state.slot is None or state.status not in ("on_air", "held"):
+        return ()
+    return tuple(state.slot.products)
+
+
+def attach_audience(manager: Any, wired: Wired, rate: float) -> None:
+    """Let a simulated audience type into each chat of our sandbox once it goes live."""
+    sandbox = wired.sandbox
+    if sandbox is None or rate <= 0:
+        return
+
+    def on_live(channel: str, live_chat_id: str) -> None:
+        if not live_chat_id or live_chat_id in wired.audiences:
+            return
+        wired.audiences.add(live_chat_id)
+        sandbox.start_audience(
+            live_chat_id,
+            lambda: codes_on_air(manager.rotation, channel),
+            rate=rate,
+            seed=len(wired.audiences),
+        )
+
+    manager.on_live.append(on_live)
