@@ -39,6 +39,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_more_commands(sub) -> None:
     """Commands of later capabilities register here, each in its own module."""
+    from orchestrator.orders.export import add_cli as add_orders_cli
+
+    add_orders_cli(sub)
+    from orchestrator.platforms.auth_command import add_parser as add_auth_cli
+
+    add_auth_cli(sub)
+    from orchestrator.rehearsal.command import add_parser as add_rehearse_cli
+
+    add_rehearse_cli(sub)
 
 
 def _db_flag(parser: argparse.ArgumentParser) -> None:
@@ -94,6 +103,19 @@ def _dispatch(args: argparse.Namespace) -> int:
         from schedules.commands import check_command
 
         return check_command(args.paths, sys.stdout)
+    if args.command == "auth":
+        from orchestrator.platforms.auth_command import run_auth
+
+        return run_auth(args)
+    if args.command == "rehearse":
+        from orchestrator.rehearsal.command import run as run_rehearsal
+
+        logging.basicConfig(level="WARNING", format="%(levelname)s %(name)s: %(message)s")
+        return run_rehearsal(args)
+    if args.command == "orders":
+        from orchestrator.orders.export import run_cli as run_orders_cli
+
+        return run_orders_cli(args)
     return _dispatch_db(args)
 
 

@@ -1,0 +1,322 @@
+"""The orders' tables in SQLite and the queries on them. Synchronous; run on the store thread.
+
+``chat_messages`` keeps every message once (UNIQUE platform + message id: the dedupe
+key), ``orders`` the orders (UNIQUE platform + message id + code, so a message can never
+make two orders of one product; the row says who ordered, when, from which message),
+``order_events`` every later change (status, qty, moving up) with who and when,
+``platform_cursors`` each chat's next page token, ``vendor_links`` the vendors' private
+page tokens. Callers wrap multi-step writes in one ``db.atomic()``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from orchestrator.orders.book import BookOrder
+from orchestrator.orders.model import CHAT_CANCELLABLE, HOLDS_STOCK, WAITING, Cursor, Order
+from schedules.db import apply_migrations, parse_utc, utc_iso
+
+_CHUNK = 500  # ids per IN (...) query; well under SQLite's variable limit
+
+_TABLES = """
+CREATE TABLE chat_messages (
+  id INTEGER PRIMARY KEY, platform TEXT NOT NULL, message_id TEXT NOT NULL,
+  channel TEXT, author_id TEXT, author_name TEXT, text TEXT, kind TEXT,
+  amount_micros INTEGER, currency TEXT, published_utc TEXT, received_utc TEXT,
+  parsed TEXT, UNIQUE (platform, message_id));
+CREATE TABLE orders (
+  id INTEGER PRIMARY KEY, code TEXT NOT NULL, vendor_id TEXT NOT NULL, channel TEXT,
+  slot_id TEXT, qty INTEGER NOT NULL, status TEXT NOT NULL, platform TEXT NOT NULL,
+  author_id TEXT NOT NULL, author_name TEXT, message_id TEXT NOT NULL, text TEXT,
+  created_utc TEXT NOT NULL, price_idr INTEGER NOT NULL, amount_micros INTEGER,
+  currency TEXT, updated_utc TEXT NOT NULL, UNIQUE (platform, message_id, code));
+CREATE INDEX orders_code_status ON orders (code, status, qty);
+CREATE INDEX orders_viewer ON orders (platform, author_id);
+CREATE INDEX orders_vendor ON orders (vendor_id, id);
+CREATE TABLE order_events (
+  id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES orders (id),
+  at_utc TEXT NOT NULL, by TEXT NOT NULL, kind TEXT NOT NULL, status_from TEXT,
+  status_to TEXT, qty_from INTEGER, qty_to INTEGER, message_id TEXT);
+CREATE INDEX order_events_order ON order_events (order_id, id);
+CREATE TABLE platform_cursors (
+  platform TEXT NOT NULL, chat_id TEXT NOT NULL, page_token TEXT, polling_ms INTEGER,
+  quota_spent INTEGER, updated_utc TEXT, PRIMARY KEY (platform, chat_id));
+CREATE TABLE vendor_links (
+  vendor_id TEXT PRIMARY KEY, token TEXT NOT NULL UNIQUE, created_utc TEXT NOT NULL);
+"""
+
+
+def _create_tables(db: Database) -> None:
+    for statement in _TABLES.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATIONS = [_create_tables]
+
+
+def migrate(db: Database) -> None:
+    """Bring the orders tables up to date; safe at every start."""
+    apply_migrations(db, "orders", MIGRATIONS)
+
+
+def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+# -- chat messages --------------------------------------------------------------------
+
+MESSAGE_COLUMNS = ("platform", "message_id", "channel", "author_id", "author_name", "text",
+                   "kind", "amount_micros", "currency", "published_utc", "received_utc",
+                   "parsed")  # fmt: skip
+_INSERT_MESSAGE = (
+    f"INSERT OR IGNORE INTO chat_messages ({', '.join(MESSAGE_COLUMNS)})"
+    f" VALUES ({_marks(len(MESSAGE_COLUMNS))})"
+)
+
+
+def known_message_ids(db: Database, platform: str, ids: Sequence[str]) -> set[str]:
+    """Return which of ``ids`` are already stored for ``platform``."""
+    found: set[str] = set()
+    for chunk in _chunks(list(ids)):
+        sql = (
+            "SELECT message_id FROM chat_messages WHERE platform = ?"
+            f" AND message_id IN ({_marks(len(chunk))})"
+        )
+        found.update(row[0] for row in db.execute(sql, [platform, *chunk]))
+    return found
+
+
+def insert_messages(db: Database, rows: Sequence[tuple]) -> int:
+    """Insert message rows (``MESSAGE_COLUMNS`` order), ignoring ones already there."""
+    cursor = db.conn.executemany(_INSERT_MESSAGE, rows)
+    return cursor.rowcount
+
+
+# -- orders ---------------------------------------------------------------------------
+
+ORDER_COLUMNS = ("id", "code", "vendor_id", "channel", "slot_id", "qty", "status", "platform",
+                 "author_id", "author_name", "message_id", "text", "created_utc", "price_idr",
+                 "amount_micros", "currency", "updated_utc")  # fmt: skip
+_INSERT_ORDER = (
+    f"INSERT INTO orders ({', '.join(ORDER_COLUMNS)}) VALUES ({_marks(len(ORDER_COLUMNS))})"
+)
+EVENT_COLUMNS = ("order_id", "at_utc", "by", "kind", "status_from", "status_to", "qty_from",
+                 "qty_to", "message_id")  # fmt: skip
+_INSERT_EVENT = (
+    f"INSERT INTO order_events ({', '.join(EVENT_COLUMNS)}) VALUES ({_marks(len(EVENT_COLUMNS))})"
+)
+_HOLDING = tuple(sorted(HOLDS_STOCK))
+_OPEN = tuple(sorted(CHAT_CANCELLABLE))
+
+
+def next_order_id(db: Database) -> int:
+    """The id the next order gets (one writer thread: no one else takes it meanwhile)."""
+    return db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM orders").fetchone()[0]
+
+
+def stock_used(db: Database, codes: Iterable[str] | None = None) -> dict[str, int]:
+    """Return the qty held by new/confirmed/paid/shipped orders, per code (of ``codes``)."""
+    sql = f"SELECT code, SUM(qty) FROM orders WHERE status IN ({_marks(len(_HOLDING))})"
+    params: list = list(_HOLDING)
+    if codes is None:
+        return dict(db.execute(sql + " GROUP BY code", params).fetchall())
+    used: dict[str, int] = {}
+    for chunk in _chunks(sorted(set(codes))):
+        query = sql + f" AND code IN ({_marks(len(chunk))}) GROUP BY code"
+        used.update(db.execute(query, [*params, *chunk]).fetchall())
+    return used
+
+
+def book_orders(
+    db: Database,
+    waiting_codes: Iterable[str],
+    viewers: Iterable[tuple[str, str]] = (),
+    viewer_codes: Iterable[str] = (),
+) -> list[BookOrder]:
+    """Load what the book may change: the waiting lists of ``waiting_codes`` and the open
+    (new, confirmed, waiting) orders of ``viewers`` (platform, author id) for ``viewer_codes``."""
+    rows: dict[int, tuple] = {}
+    # Moving a waiting order up needs no viewer: reading only the columns of the
+    # (code, status, qty) index keeps this off the table. A canceller's own waiting
+    # orders come again below, with their viewer, and replace these.
+    for chunk in _chunks(sorted(set(waiting_codes))):
+        sql = (
+            "SELECT id, code, qty, status, '', '' FROM orders WHERE status = ?"
+            f" AND code IN ({_marks(len(chunk))})"
+        )
+        rows.update((r[0], r) for r in db.execute(sql, [WAITING, *chunk]))
+    rows.update(_viewer_rows(db, viewers, sorted(set(viewer_codes))))
+    return [BookOrder(r[0], r[1], r[2], r[3], (r[4], r[5])) for r in rows.values()]
+
+
+def _viewer_rows(
+    db: Database, viewers: Iterable[tuple[str, str]], codes: list[str]
+) -> dict[int, tuple]:
+    """The open orders of ``viewers`` for ``codes``, by id."""
+    rows: dict[int, tuple] = {}
+    by_platform: dict[str, list[str]] = {}
+    for platform, author in set(viewers):
+        by_platform.setdefault(platform, []).append(author)
+    for platform, authors in by_platform.items():
+        for chunk in _chunks(sorted(authors)):
+            sql = (
+                "SELECT id, code, qty, status, platform, author_id FROM orders"
+                f" WHERE platform = ? AND author_id IN ({_marks(len(chunk))})"
+                f" AND status IN ({_marks(len(_OPEN))}) AND code IN ({_marks(len(codes))})"
+            )
+            rows.update((r[0], r) for r in db.execute(sql, [platform, *chunk, *_OPEN, *codes]))
+    return rows
+
+
+def insert_orders(db: Database, rows: Sequence[tuple]) -> None:
+    """Insert order rows in ``ORDER_COLUMNS`` order."""
+    db.conn.executemany(_INSERT_ORDER, rows)
+
+
+def insert_events(db: Database, rows: Sequence[tuple]) -> None:
+    """Insert order event rows in ``EVENT_COLUMNS`` order."""
+    db.conn.executemany(_INSERT_EVENT, rows)
+
+
+def update_orders(db: Database, changes: Sequence[tuple[str, int, str, int]]) -> None:
+    """Apply (status, qty, updated_utc, id) changes."""
+    db.conn.executemany(
+        "UPDATE orders SET status = ?, qty = ?, updated_utc = ? WHERE id = ?", changes
+    )
+
+
+def _order(row: dict) -> Order:
+    return Order(
+        id=row["id"],
+        code=row["code"],
+        vendor_id=row["vendor_id"],
+        channel=row["channel"] or "",
+        slot_id=row["slot_id"],
+        qty=row["qty"],
+        status=row["status"],
+        platform=row["platform"],
+        author_id=row["author_id"],
+        author_name=row["author_name"] or "",
+        message_id=row["message_id"],
+        text=row["text"] or "",
+        created_at=parse_utc(row["created_utc"]),
+        price_idr=row["price_idr"],
+        amount_micros=row["amount_micros"],
+        currency=row["currency"],
+        updated_at=parse_utc(row["updated_utc"]),
+    )
+
+
+def fetch_orders(db: Database, ids: Sequence[int]) -> list[Order]:
+    """Read orders by id, in id order."""
+    found: list[Order] = []
+    for chunk in _chunks(sorted(set(ids))):
+        sql = f"SELECT * FROM orders WHERE id IN ({_marks(len(chunk))}) ORDER BY id"
+        found += [_order(r) for r in db.query(sql, list(chunk))]
+    return found
+
+
+def _where(channel: str | None, vendor: str | None, status: str | None) -> tuple[str, list]:
+    clauses, params = [], []
+    for column, value in (("channel", channel), ("vendor_id", vendor), ("status", status)):
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def list_orders(
+    db: Database,
+    channel: str | None = None,
+    vendor: str | None = None,
+    status: str | None = None,
+    limit: int | None = None,
+) -> list[Order]:
+    """Orders matching the filters, newest first (all of them without ``limit``)."""
+    where, params = _where(channel, vendor, status)
+    sql = f"SELECT * FROM orders{where} ORDER BY id DESC"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return [_order(r) for r in db.query(sql, params)]
+
+
+def count_orders(db: Database, channel=None, vendor=None, status=None) -> int:
+    """How many orders match the filters (the page shows only the newest)."""
+    where, params = _where(channel, vendor, status)
+    return db.execute(f"SELECT COUNT(*) FROM orders{where}", params).fetchone()[0]
+
+
+def vendor_totals(
+    db: Database, channel: str | None = None, vendor: str | None = None
+) -> list[dict]:
+    """Per vendor: orders and Rupiah that count (not cancelled, not waiting), and paid ones."""
+    where, params = _where(channel, vendor, None)
+    holding = _marks(len(_HOLDING))
+    sql = (
+        "SELECT vendor_id,"
+        f" SUM(CASE WHEN status IN ({holding}) THEN 1 ELSE 0 END) AS orders,"
+        f" SUM(CASE WHEN status IN ({holding}) THEN qty ELSE 0 END) AS units,"
+        f" SUM(CASE WHEN status IN ({holding}) THEN qty * price_idr ELSE 0 END) AS total_idr,"
+        " SUM(CASE WHEN status IN ('paid', 'shipped') THEN qty * price_idr ELSE 0 END)"
+        " AS paid_idr,"
+        " SUM(CASE WHEN status = 'waiting' THEN 1 ELSE 0 END) AS waiting"
+        f" FROM orders{where} GROUP BY vendor_id ORDER BY total_idr DESC, vendor_id"
+    )
+    return list(db.query(sql, [*_HOLDING, *_HOLDING, *_HOLDING, *params]))
+
+
+def order_history(db: Database, order_id: int) -> list[dict]:
+    """Every change of one order, oldest first."""
+    return list(db.query("SELECT * FROM order_events WHERE order_id = ? ORDER BY id", [order_id]))
+
+
+# -- cursors --------------------------------------------------------------------------
+
+
+def save_cursor(db: Database, cursor: Cursor, now: datetime) -> None:
+    """Upsert a chat's cursor; call inside the page's transaction."""
+    db.execute(
+        "INSERT INTO platform_cursors (platform, chat_id, page_token, polling_ms, quota_spent,"
+        " updated_utc) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, chat_id) DO UPDATE SET"
+        " page_token = excluded.page_token, polling_ms = excluded.polling_ms,"
+        " quota_spent = excluded.quota_spent, updated_utc = excluded.updated_utc",
+        [cursor.platform, cursor.chat_id, cursor.page_token, cursor.polling_ms,
+         cursor.quota_spent, utc_iso(now)],
+    )  # fmt: skip
+
+
+def load_cursor(db: Database, platform: str, chat_id: str) -> Cursor | None:
+    """The cursor saved with a chat's last page, or None for a chat never read."""
+    row = db.execute(
+        "SELECT page_token, polling_ms, quota_spent FROM platform_cursors"
+        " WHERE platform = ? AND chat_id = ?",
+        [platform, chat_id],
+    ).fetchone()
+    return Cursor(platform, chat_id, row[0], row[1], row[2]) if row else None
+
+
+# -- vendors' private links -----------------------------------------------------------
+
+
+def ensure_vendor_links(db: Database, vendor_ids: Iterable[str], now: datetime) -> dict[str, str]:
+    """Give every vendor a private page token (kept once made); return vendor id -> token."""
+    with db.atomic():
+        links = dict(db.execute("SELECT vendor_id, token FROM vendor_links").fetchall())
+        for vendor_id in vendor_ids:
+            if vendor_id not in links:
+                links[vendor_id] = secrets.token_urlsafe(16)
+                db.execute(
+                    "INSERT INTO vendor_links (vendor_id, token, created_utc) VALUES (?, ?, ?)",
+                    [vendor_id, links[vendor_id], utc_iso(now)],
+                )
+    return links

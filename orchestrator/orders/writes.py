@@ -1,0 +1,341 @@
+"""The desk's transactions: a page of chat, a host's status change, a stock change.
+
+Each runs on the store's thread as one SQLite transaction: messages, orders, order
+events and the chat cursor commit together or not at all. So a crash either loses the
+whole page (the platform sends it again and nothing is doubled, because known message
+ids are skipped) or keeps all of it (and the page read again is all duplicates).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from sqlite_utils import Database
+
+from orchestrator.chat.grammar import NONE, ParseResult, code_like_words, parse
+from orchestrator.errors import Conflict, NotFound
+from orchestrator.orders import store
+from orchestrator.orders.book import (
+    Book,
+    BookOrder,
+    Cancelled,
+    Decision,
+    Placed,
+    Promoted,
+    Viewer,
+    transition_error,
+)
+from orchestrator.orders.catalog import OrderCatalog
+from orchestrator.orders.model import CANCELLED, NEW, ChatMessage, Cursor, Order
+from orchestrator.orders.onair import ChannelAir, SlotLookup
+from schedules.db import utc_iso
+
+SYSTEM = "sistem (stok tersedia)"
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass
+class PageInputs:
+    """What a page needs besides the messages: the catalog and the channels' air times."""
+
+    catalog: OrderCatalog
+    air: Mapping[str, ChannelAir]
+    lookup: SlotLookup
+    received_at: datetime
+    stamps: dict[str, str] = field(default_factory=dict)  # message id -> stored publish time
+
+
+@dataclass
+class Unknown:
+    """A message naming code-like words the catalog lacks, and what was on air for it."""
+
+    message: ChatMessage
+    codes: list[str]
+    on_air: tuple[str, ...]
+
+
+@dataclass
+class Outcome:
+    """What a transaction did, for the desk to publish and return."""
+
+    new_messages: int = 0
+    duplicates: int = 0
+    created: list[Order] = field(default_factory=list)
+    cancelled: list[Order] = field(default_factory=list)
+    promoted: list[Order] = field(default_factory=list)
+    updated: list[Order] = field(default_factory=list)  # moved along by the host
+    unknown: list[Unknown] = field(default_factory=list)
+    sold_out: dict[str, bool] = field(default_factory=dict)  # stocked codes touched
+
+    @property
+    def channels(self) -> set[str]:
+        changed = (*self.created, *self.cancelled, *self.promoted, *self.updated)
+        return {o.channel for o in changed}
+
+
+def ingest_page(
+    db: Database, inputs: PageInputs, messages: Sequence[ChatMessage], cursor: Cursor | None
+) -> Outcome:
+    """Store a page's new messages, apply their orders and cancels, save the cursor: at once."""
+    with db.atomic():
+        fresh = _fresh(db, messages)
+        parsed = [_parse(m.text, inputs.catalog.grammar) for m in fresh]
+        store.insert_messages(db, _message_rows(fresh, parsed, inputs))
+        book = _page_book(db, inputs.catalog, fresh, parsed)
+        decided: list[tuple[ChatMessage, Decision]] = []
+        for message, result in zip(fresh, parsed, strict=True):
+            if result.kind == "none":
+                continue
+            viewer = Viewer(message.platform, message.author_id, message.author_name)
+            items = [(item.code, item.qty) for item in result.items]
+            act = book.place if result.kind == "order" else book.cancel
+            decided += [(message, d) for d in act(viewer, items)]
+        outcome = _write(db, inputs, decided)
+        if cursor is not None:
+            store.save_cursor(db, cursor, inputs.received_at)
+    outcome.new_messages, outcome.duplicates = len(fresh), len(messages) - len(fresh)
+    outcome.unknown = _unknown(inputs, fresh, parsed)
+    outcome.sold_out = _sold_out(book, {d.code for _, d in decided})
+    return outcome
+
+
+def _parse(text: str, grammar) -> ParseResult:
+    """Parse, skipping plain chatter: every code has a digit, so ASCII text without one
+    cannot name a code (non-ASCII text may hold digits that NFKC makes, e.g. ``１``)."""
+    if text.isascii() and _DIGIT.search(text) is None:
+        return NONE
+    return parse(text, grammar)
+
+
+def _iso(moment: datetime) -> str:
+    """``utc_iso`` for the common case of a UTC datetime, without the slow ``strftime``."""
+    if moment.tzinfo is UTC:
+        return moment.isoformat(timespec="microseconds")[:-6] + "Z"
+    return utc_iso(moment)
+
+
+def _sold_out(book: Book, codes: set[str]) -> dict[str, bool]:
+    """For each stocked code of ``codes``: is it sold out now?"""
+    out = book.sold_out(codes)
+    return {c: c in out for c in codes if book.remaining(c) is not None}
+
+
+def _fresh(db: Database, messages: Sequence[ChatMessage]) -> list[ChatMessage]:
+    """The messages not stored yet, each once, in page order."""
+    by_platform: dict[str, list[str]] = {}
+    for m in messages:
+        by_platform.setdefault(m.platform, []).append(m.message_id)
+    seen = {(p, i) for p, ids in by_platform.items() for i in store.known_message_ids(db, p, ids)}
+    fresh = []
+    for m in messages:
+        key = (m.platform, m.message_id)
+        if key not in seen:
+            seen.add(key)
+            fresh.append(m)
+    return fresh
+
+
+def _message_rows(
+    messages: Sequence[ChatMessage], parsed: Sequence[ParseResult], inputs: PageInputs
+) -> list[tuple]:
+    """Message rows; their publish times are kept for the orders' rows too."""
+    received = utc_iso(inputs.received_at)
+    stamps = inputs.stamps
+    rows = []
+    for m, p in zip(messages, parsed, strict=True):
+        stamps[m.message_id] = published = _iso(m.published_at)
+        rows.append((m.platform, m.message_id, m.channel, m.author_id, m.author_name, m.text,
+                     m.kind, m.amount_micros, m.currency, published, received, p.kind))  # fmt: skip
+    return rows
+
+
+def _page_book(
+    db: Database, catalog: OrderCatalog, fresh: Sequence[ChatMessage], parsed: Sequence[ParseResult]
+) -> Book:
+    """Load only what this page can change: the stock used of its codes, and for the codes
+    it cancels, their waiting lists (only a cancel moves one) and the cancellers' orders."""
+    codes = {item.code for p in parsed for item in p.items}
+    stocked = {c for c in codes if c in catalog.stock and catalog.stock[c].stock is not None}
+    cancels = [(m, p) for m, p in zip(fresh, parsed, strict=True) if p.kind == "cancel"]
+    cancelled = {item.code for _, p in cancels for item in p.items}
+    cancellers = {(m.platform, m.author_id) for m, _ in cancels}
+    orders = store.book_orders(db, cancelled & stocked, cancellers, cancelled) if cancels else []
+    used = store.stock_used(db, stocked) if stocked else {}
+    next_id = store.next_order_id(db) if codes else 1
+    return Book(catalog.stock, orders, used, next_id)
+
+
+def _by(message: ChatMessage | None) -> str:
+    if message is None:
+        return SYSTEM
+    return f"penonton {message.platform}/{message.author_id}"
+
+
+def _write(
+    db: Database, inputs: PageInputs, decided: list[tuple[ChatMessage, Decision]]
+) -> Outcome:
+    """Insert the placed orders, then apply the changes, then log every event."""
+    now = utc_iso(inputs.received_at)
+    created, events, final = [], [], {}
+    for message, d in decided:
+        if isinstance(d, Placed):
+            # No event: the order's row says who made it, when, and from which message.
+            created.append(_order(inputs, message, d))
+        elif isinstance(d, Cancelled):
+            # A cancelled order keeps the qty it had, so the list shows what was dropped.
+            final[d.order_id] = (CANCELLED, d.qty_before) if d.whole else (d.status, d.qty_after)
+            events.append((d.order_id, now, _by(message), "cancelled" if d.whole else "reduced",
+                           d.status, final[d.order_id][0], d.qty_before, d.qty_after,
+                           message.message_id))  # fmt: skip
+        else:
+            final[d.order_id] = (NEW, d.qty)
+            events.append((d.order_id, now, SYSTEM, "promoted", "waiting", NEW, d.qty, d.qty,
+                           message.message_id))  # fmt: skip
+    store.insert_orders(db, [_order_row(o, now, inputs.stamps) for o in created])
+    store.update_orders(db, [(s, q, now, i) for i, (s, q) in final.items()])
+    store.insert_events(db, events)
+    return _outcome(db, decided, created, final)
+
+
+def _outcome(
+    db: Database,
+    decided: list[tuple[ChatMessage, Decision]],
+    created: list[Order],
+    final: dict[int, tuple[str, int]],
+) -> Outcome:
+    """The page's orders as they stand after it; orders of earlier pages are re-read."""
+    new_ids = {o.id for o in created}
+    created = [_final(o, final[o.id]) if o.id in final else o for o in created]
+    touched = [d.order_id for _, d in decided if not isinstance(d, Placed)]
+    changed = {o.id: o for o in store.fetch_orders(db, [i for i in touched if i not in new_ids])}
+    changed.update((o.id, o) for o in created)
+    cancelled = [d.order_id for _, d in decided if isinstance(d, Cancelled)]
+    promoted = [d.order_id for _, d in decided if isinstance(d, Promoted)]
+    return Outcome(
+        created=created,
+        cancelled=[changed[i] for i in dict.fromkeys(cancelled) if i not in new_ids],
+        promoted=[changed[i] for i in dict.fromkeys(promoted) if changed[i].status == NEW],
+    )
+
+
+def _final(order: Order, state: tuple[str, int]) -> Order:
+    return replace(order, status=state[0], qty=state[1])
+
+
+def _order(inputs: PageInputs, m: ChatMessage, d: Placed) -> Order:
+    return Order(
+        d.order_id, d.code, d.vendor_id, m.channel,
+        inputs.lookup.slot_at(inputs.air, m.channel, m.published_at), d.qty, d.status,
+        m.platform, m.author_id, m.author_name, m.message_id, m.text, m.published_at,
+        d.price_idr, m.amount_micros, m.currency, inputs.received_at,
+    )  # fmt: skip
+
+
+def _order_row(o: Order, now: str, stamps: dict[str, str]) -> tuple:
+    """An order in ``store.ORDER_COLUMNS`` order."""
+    created = stamps.get(o.message_id) or _iso(o.created_at)
+    return (o.id, o.code, o.vendor_id, o.channel, o.slot_id, o.qty, o.status, o.platform,
+            o.author_id, o.author_name, o.message_id, o.text, created, o.price_idr,
+            o.amount_micros, o.currency, now)  # fmt: skip
+
+
+def _unknown(
+    inputs: PageInputs, fresh: Sequence[ChatMessage], parsed: Sequence[ParseResult]
+) -> list[Unknown]:
+    """Messages that ordered nothing but name code-like words the catalog does not have."""
+    found = []
+    grammar = inputs.catalog.grammar
+    for message, result in zip(fresh, parsed, strict=True):
+        if result is not NONE and result.kind != "none":
+            continue
+        if _DIGIT.search(message.text) is None:
+            continue  # no digit, no code: skips the word split for most chatter
+        codes = [w for w in code_like_words(message.text) if grammar.lookup(w) is None]
+        if codes:
+            slot_id = inputs.lookup.slot_at(inputs.air, message.channel, message.published_at)
+            on_air = inputs.catalog.slot_codes.get(slot_id or "", ())
+            found.append(Unknown(message, codes, on_air))
+    return found
+
+
+# -- the host's changes ---------------------------------------------------------------
+
+
+def change_status(
+    db: Database, catalog: OrderCatalog, order_id: int, wanted: str, by: str, now: datetime
+) -> Outcome:
+    """Move one order to ``wanted`` (a cancel frees stock and moves the waiting list up)."""
+    with db.atomic():
+        found = store.fetch_orders(db, [order_id])
+        if not found:
+            raise NotFound(f"pesanan #{order_id} tidak ada (order not found)")
+        order = found[0]
+        reason = transition_error(order.status, wanted)
+        if reason:
+            raise Conflict(reason)
+        if wanted == order.status:
+            return Outcome()
+        if wanted != CANCELLED:
+            stamp = utc_iso(now)
+            store.update_orders(db, [(wanted, order.qty, stamp, order.id)])
+            store.insert_events(db, [(order.id, stamp, by, "status", order.status, wanted,
+                                      order.qty, order.qty, None)])  # fmt: skip
+            return Outcome(updated=store.fetch_orders(db, [order.id]))
+        book = _code_book(db, catalog, order.code)
+        target = BookOrder(order.id, order.code, order.qty, order.status,
+                           (order.platform, order.author_id))  # fmt: skip
+        return _write_host(db, catalog, book, book.release(target), by, now)
+
+
+def _code_book(db: Database, catalog: OrderCatalog, code: str) -> Book:
+    stocked = code in catalog.stock and catalog.stock[code].stock is not None
+    orders = store.book_orders(db, [code] if stocked else [], [])
+    used = store.stock_used(db, [code]) if stocked else {}
+    return Book(catalog.stock, orders, used)
+
+
+def _write_host(
+    db: Database,
+    catalog: OrderCatalog,
+    book: Book,
+    decisions: list[Decision],
+    by: str,
+    now: datetime,
+) -> Outcome:
+    """Write a host's cancel (or a stock change's promotions) and what followed from it."""
+    stamp = utc_iso(now)
+    changes, events = [], []
+    for d in decisions:
+        if isinstance(d, Cancelled):
+            changes.append((CANCELLED, d.qty_before, stamp, d.order_id))
+            events.append((d.order_id, stamp, by, "cancelled", d.status, CANCELLED,
+                           d.qty_before, d.qty_before, None))  # fmt: skip
+        elif isinstance(d, Promoted):
+            changes.append((NEW, d.qty, stamp, d.order_id))
+            events.append((d.order_id, stamp, SYSTEM, "promoted", "waiting", NEW, d.qty, d.qty,
+                           None))  # fmt: skip
+    store.update_orders(db, changes)
+    store.insert_events(db, events)
+    cancelled = [d.order_id for d in decisions if isinstance(d, Cancelled)]
+    promoted = [d.order_id for d in decisions if isinstance(d, Promoted)]
+    return Outcome(
+        cancelled=store.fetch_orders(db, cancelled),
+        promoted=store.fetch_orders(db, promoted),
+        sold_out=_sold_out(book, {d.code for d in decisions}),
+    )
+
+
+def settle_stock(db: Database, catalog: OrderCatalog, now: datetime) -> Outcome:
+    """After the organiser changed stock: move up every waiting order that now fits."""
+    with db.atomic():
+        waiting_codes = [c for c, s in catalog.stock.items() if s.stock is not None]
+        book = Book(catalog.stock, store.book_orders(db, waiting_codes, []), store.stock_used(db))
+        return _write_host(db, catalog, book, book.settle_all(), SYSTEM, now)
+
+
+def sold_out_codes(db: Database, catalog: OrderCatalog) -> frozenset[str]:
+    """Every stocked code whose stock is all used, from the whole orders table."""
+    return Book(catalog.stock, (), store.stock_used(db)).sold_out()
