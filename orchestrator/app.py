@@ -61,6 +61,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
 def _add_features(app: web.Application) -> None:
     """Plug in each capability's routes and background tasks."""
     from orchestrator import overlay_bridge
+    from orchestrator.orders.desk import setup as orders_desk_setup
+    from orchestrator.platforms import chat_poller
+    from orchestrator.platforms import manager as platforms_manager
     from overlays import links, pages
     from overlays.state import OverlaySettings
     from schedules import editor
@@ -71,6 +74,9 @@ def _add_features(app: web.Application) -> None:
     pages.setup(app, OverlaySettings(base_url=settings.public_url), host=settings.host)
     app[pages.HUB_PORT] = settings.overlay_port
     overlay_bridge.setup(app)
+    platforms_manager.setup(app)
+    orders_desk_setup(app)
+    chat_poller.setup(app)  # needs the platforms and the order desk
 
 
 async def store_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -24,6 +24,8 @@ from schedules.web import ROLE, STORE, render
 ROTATION = web.AppKey("rotation", Rotation)
 PUBLISHER = web.AppKey("publisher", Publisher)
 STREAMS = web.AppKey("panel_streams", set)
+# Callables (app, channel id) -> dict merged into each channel's view (e.g. "platform").
+EXTRAS = web.AppKey("panel_extras", list)
 CLOSING = web.AppKey("panel_closing", asyncio.Event)
 HEARTBEAT_SECONDS = 15.0
 
@@ -138,8 +140,18 @@ async def panel_state(app: web.Application) -> dict:
         "server_time": _iso(rotation.clock.now()),
         "event": rotation.event.name,
         "timezone": rotation.event.timezone,
-        "channels": [channel_view(rotation, c, by_channel.get(c, [])) for c in rotation.channels],
+        "channels": [
+            _with_extras(app, channel_view(rotation, c, by_channel.get(c, [])))
+            for c in rotation.channels
+        ],
     }
+
+
+def _with_extras(app: web.Application, view: dict) -> dict:
+    """Merge what other capabilities add to a channel's view (see ``EXTRAS``)."""
+    for extra in app.get(EXTRAS, ()):
+        view.update(extra(app, view["id"]))
+    return view
 
 
 async def panel_page(request: web.Request) -> web.Response:
@@ -227,6 +239,7 @@ async def post_action(request: web.Request) -> web.Response:
 def setup(app: web.Application) -> None:
     """Register the panel's routes."""
     app[STREAMS] = set()
+    app[EXTRAS] = []
     app[CLOSING] = asyncio.Event()
     app.on_shutdown.append(close_streams)
     app.router.add_get("/", panel_page)

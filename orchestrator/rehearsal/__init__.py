@@ -1,0 +1,1 @@
+"""Rehearsal: play a whole event against the sandbox faster than real time, and report."""

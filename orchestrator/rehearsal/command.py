@@ -1,0 +1,64 @@
+"""``pasar-live rehearse``: run the event at N× speed, show progress, write the report."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from orchestrator.rehearsal import report
+from orchestrator.rehearsal.runner import Options, RehearsalError, rehearse
+from schedules.formatting import local_date, local_time
+
+BAR = 24
+
+
+def add_parser(sub) -> None:
+    """Register the subcommand on the CLI's subparsers."""
+    parser = sub.add_parser("rehearse", help="gladi seluruh acara dengan sandbox (rehearse)")
+    parser.add_argument("event", nargs="?", type=Path, help="file acara (default: contoh)")
+    parser.add_argument("--speed", type=float, default=600.0, help="kali lebih cepat (600)")
+    parser.add_argument("--faults", type=float, default=0.0, help="laju gangguan API, 0..1")
+    parser.add_argument("--audience", type=float, default=0.5, help="pesan chat per detik")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, help="folder laporan (default reports/...)")
+
+
+def run(args: argparse.Namespace, out: TextIO = sys.stderr) -> int:
+    """Rehearse, print progress to ``out``, write the report; 0 only if nothing was lost."""
+    options = Options(args.event, args.speed, args.faults, args.audience, args.seed)
+    try:
+        result = asyncio.run(rehearse(options, progress=lambda p: _progress(p, out)))
+    except RehearsalError as err:
+        print(f"pasar-live rehearse: {err}", file=sys.stderr)
+        return 2
+    data = report.build(result)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    json_path, html_path = report.write(data, args.out or Path("reports") / f"rehearsal-{stamp}")
+    h = data["headline"]
+    print("", file=out)
+    print(
+        f"{'LULUS' if data['ok'] else 'ADA MASALAH'}: {h['slots_aired']}/{h['slots']} slot tayang,"
+        f" paling telat {h['max_late_s']} s, pesanan {h['units_logged']}/{h['units_sent']} unit,"
+        f" overlay {h['overlay_pages_at_final_rev']}/{h['overlay_pages']}, {h['problems']}"
+        f" masalah, {data['real_seconds']} s nyata",
+        file=out,
+    )
+    print(f"Laporan: {html_path}\nJSON   : {json_path}")
+    return 0 if data["ok"] else 1
+
+
+def _progress(p: dict, out: TextIO) -> None:
+    """One line, rewritten in place: simulated time, what is on air, orders, progress."""
+    done = p["aired"] / max(1, p["slots"])
+    bar = "#" * int(BAR * done) + "-" * (BAR - int(BAR * done))
+    on_air = ", ".join(f"{c}: {s or '-'}" for c, s in p["on_air"].items())
+    line = (
+        f"\r[{bar}] {local_date(p['now'])} {local_time(p['now'], seconds=True)} | {on_air}"
+        f" | pesanan {p['orders']} | slot {p['aired']}/{p['slots']}"
+    )
+    out.write(line[:160].ljust(160))
+    out.flush()

@@ -1,0 +1,207 @@
+"""The rehearsal report: figures from the run's records, written as JSON and HTML.
+
+The audience's record of what it typed is the truth for orders: per vendor, the units
+its viewers still hold after their cancels must equal the units the service logged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from orchestrator.rehearsal import problems
+from orchestrator.rehearsal.runner import Run
+from schedules.db import open_db, parse_utc
+from schedules.formatting import local_time
+from schedules.model import Event
+from schedules.web import make_templates
+
+DUE_TOLERANCE_S = 5.0
+QUOTA_LIMIT = 10_000
+CLOSED = ("cancelled",)
+
+
+def expected_holdings(sent: Iterable, catalog: set[str]) -> dict[tuple[str, str], int]:
+    """Units each viewer should still hold per code after their own cancels, in order."""
+    held: dict[tuple[str, str], int] = defaultdict(int)
+    for message in sent:
+        kind, items = message.expected.get("kind"), message.expected.get("items", [])
+        for item in items:
+            key = (message.author_channel_id, item["code"])
+            if item["code"] not in catalog:
+                continue
+            if kind == "order":
+                held[key] += item["qty"]
+            elif kind == "cancel":
+                held[key] = 0 if item["qty"] == 0 else max(0, held[key] - item["qty"])
+    return dict(held)
+
+
+def _logged(db) -> list[dict]:
+    if not db["orders"].exists():
+        return []
+    return list(db.query("SELECT code, vendor_id, qty, status, created_utc FROM orders"))
+
+
+def order_figures(run: Run, db) -> dict[str, Any]:
+    """Orders the audience meant, against orders the service logged, per vendor."""
+    event = run.loaded.event
+    owner = {p.code: p.vendor_id for p in event.products}
+    sent = [m for audience in run.audiences for m in audience.sent]
+    meant: dict[str, int] = defaultdict(int)
+    for (_, code), qty in expected_holdings(sent, set(owner)).items():
+        meant[owner[code]] += qty
+    logged: dict[str, int] = defaultdict(int)
+    for row in _logged(db):
+        if row["status"] not in CLOSED:
+            logged[row["vendor_id"]] += row["qty"]
+    names = {v.id: v.name for v in event.vendors}
+    rows = [
+        {"vendor": v, "name": names.get(v, v), "sent": meant.get(v, 0), "logged": logged.get(v, 0)}
+        for v in sorted(set(meant) | set(logged))
+    ]
+    stored = db["chat_messages"].count if db["chat_messages"].exists() else 0
+    return {
+        "messages_sent": len(sent),
+        "messages_stored": stored,
+        "units_sent": sum(meant.values()),
+        "units_logged": sum(logged.values()),
+        "per_vendor": rows,
+        "match": all(r["sent"] == r["logged"] for r in rows),
+    }
+
+
+def sold_out_times(event: Event, rows: list[dict]) -> dict[str, datetime]:
+    """When each product with stock had its last unit taken, by the orders' times."""
+    stock = {p.code: p.stock for p in event.products if p.stock is not None}
+    taken: dict[str, int] = defaultdict(int)
+    result: dict[str, datetime] = {}
+    for row in sorted(rows, key=lambda r: r["created_utc"]):
+        code = row["code"]
+        if code not in stock or code in result or row["status"] in ("waiting", *CLOSED):
+            continue
+        taken[code] += row["qty"]
+        if taken[code] >= stock[code]:
+            result[code] = parse_utc(row["created_utc"])
+    return result
+
+
+def slot_figures(run: Run) -> list[dict]:
+    """Per day and channel: each slot's scheduled time, when it aired, how late."""
+    event, aired = run.loaded.event, run.recorder.aired
+    days: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for slot in sorted(event.slots, key=lambda s: (s.channel, s.start)):
+        record = aired.get(slot.id)
+        vendor = event.vendor(slot.vendor_id) if slot.vendor_id else None
+        days[(slot.start.astimezone(event.tz).date().isoformat(), slot.channel)].append({
+            "id": slot.id, "name": vendor.name if vendor else (slot.title or "Segmen host"),
+            "scheduled": local_time(slot.start, event.tz),
+            "due": local_time(record.due, event.tz, seconds=True) if record else None,
+            "aired": local_time(record.seen, event.tz, seconds=True) if record else None,
+            "late_s": round(record.late_s, 2) if record else None,
+        })  # fmt: skip
+    return [
+        {"date": day, "channel": channel, "slots": rows}
+        for (day, channel), rows in sorted(days.items())
+    ]
+
+
+def overlay_figures(run: Run) -> list[dict]:
+    """Per overlay page: revisions published against revisions it ended on."""
+    return [
+        {
+            "channel": channel,
+            "published": published,
+            "final_rev": run.watcher.last_rev.get(channel, 0),
+            "received": run.watcher.received.get(channel, 0),
+            "snapshots": run.watcher.snapshots.get(channel, 0),
+            "at_final": run.watcher.last_rev.get(channel, 0) == published,
+        }
+        for channel, published in sorted(run.published_revs.items())
+    ]
+
+
+def platform_figures(run: Run) -> dict[str, Any]:
+    state = run.sandbox_state
+    if state is None:
+        return {}
+    faults = getattr(getattr(state, "faults", None), "log", []) or []
+    return {
+        "calls": dict(getattr(state, "calls", {})),
+        "creates": dict(getattr(state, "creates", {})),
+        "faults_injected": len(faults),
+    }
+
+
+def build(run: Run) -> dict[str, Any]:
+    """Every figure of the report, as plain JSON-ready data."""
+    event = run.loaded.event
+    db = open_db(run.db_path)
+    try:
+        orders = order_figures(run, db)
+        sold_out = sold_out_times(event, _logged(db))
+    finally:
+        db.close()
+    slots = slot_figures(run)
+    late = [s["late_s"] for day in slots for s in day["slots"] if s["late_s"] is not None]
+    missed = [s["id"] for day in slots for s in day["slots"] if s["aired"] is None]
+    quota = problems.projected_quota(run.quota_by_day, QUOTA_LIMIT)
+    step = timedelta(seconds=max([DUE_TOLERANCE_S, *late]))
+    slot_ends = {a.slot_id: a.end or a.due for a in run.recorder.aired.values()}
+    found = [
+        *problems.event_problems(event, run.loaded.origins),
+        *problems.sold_out_problems(event, sold_out, slot_ends, run.loaded.origins),
+        *problems.quota_problems(quota, QUOTA_LIMIT),
+        *problems.short_slot_problems(event, step, run.loaded.origins),
+    ]
+    overlays = overlay_figures(run)
+    on_time = all(x <= DUE_TOLERANCE_S for x in late)
+    ok = orders["match"] and not missed and on_time and all(o["at_final"] for o in overlays)
+    return {
+        "event": event.name,
+        "options": {k: str(v) if isinstance(v, Path) else v for k, v in vars(run.options).items()},
+        "real_seconds": round(run.finished_real - run.started_real, 1),
+        "ok": ok,
+        "headline": {
+            "days": len({d["date"] for d in slots}),
+            "channels": len({d["channel"] for d in slots}),
+            "slots": len(event.slots),
+            "slots_aired": len(event.slots) - len(missed),
+            "max_late_s": max(late, default=0.0),
+            "messages_sent": orders["messages_sent"],
+            "units_sent": orders["units_sent"],
+            "units_logged": orders["units_logged"],
+            "overlay_pages_at_final_rev": sum(o["at_final"] for o in overlays),
+            "overlay_pages": len(overlays),
+            "problems": len(found),
+        },
+        "slots_missed": missed,
+        "days": slots,
+        "orders": orders,
+        "overlays": overlays,
+        "platform": platform_figures(run),
+        "quota": quota,
+        "problems": [
+            {
+                "where": f"{p.file}:{p.row}",
+                "field": p.field,
+                "severity": p.severity,
+                "message": p.message,
+            }
+            for p in found
+        ],
+    }
+
+
+def write(report: Mapping[str, Any], out_dir: Path) -> tuple[Path, Path]:
+    """Write ``report.json`` and ``report.html`` (self-contained) into ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    json_path, html_path = out_dir / "report.json", out_dir / "report.html"
+    json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    page = make_templates().get_template("rehearsal_report.html").render(report=report)
+    html_path.write_text(page, encoding="utf-8")
+    return json_path, html_path

@@ -1,0 +1,210 @@
+"""Play a whole event faster than real time against the sandbox, and collect what happened.
+
+Everything runs for real, in this process: the app with its rotation, platform manager,
+chat pollers, order desk and overlay hub; the sandbox with its audience and injected
+faults; websockets clients standing in for OBS pages. Only time is different: a scaled
+clock runs ``speed`` times faster and jumps over the quiet hours between shows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from aiohttp import web
+
+from orchestrator.app import CLOCK, EXAMPLE_EVENT, create_app
+from orchestrator.panel import ROTATION
+from orchestrator.rehearsal.observers import OverlayWatcher, SlotRecorder
+from orchestrator.rotation.clock import ScaledClock
+from orchestrator.settings import Settings
+from overlays.pages import HUB
+from schedules import store
+from schedules.db import open_db
+from schedules.loader import LoadResult, load_paths
+
+QUIET_MARGIN = timedelta(minutes=2)
+FINISH_GRACE = timedelta(minutes=3)
+
+
+class RehearsalError(Exception):
+    """The event cannot be rehearsed (it does not load, or has no slots)."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to rehearse: which event, how fast, how hostile, how busy."""
+
+    event: Path | None = None
+    speed: float = 600.0
+    faults: float = 0.0
+    audience: float = 0.5
+    seed: int = 1
+    lead_minutes: float = 15.0
+    workdir: Path | None = None
+
+
+@dataclass
+class Run:
+    """Everything the report needs, gathered while and after the event plays."""
+
+    options: Options
+    loaded: LoadResult
+    db_path: Path
+    recorder: SlotRecorder
+    watcher: OverlayWatcher
+    started_real: float
+    finished_real: float = 0.0
+    published_revs: dict[str, int] = field(default_factory=dict)
+    sandbox_state: object | None = None
+    audiences: list = field(default_factory=list)
+    quota_by_day: dict[str, int] = field(default_factory=dict)
+    adapter_stats: dict[str, int] = field(default_factory=dict)
+
+
+Progress = Callable[[dict], None]
+
+
+def load_event(options: Options) -> LoadResult:
+    """Read and check the event; refuse it with every error listed."""
+    loaded = load_paths([options.event or EXAMPLE_EVENT])
+    if loaded.event is None:
+        lines = "\n".join(str(p) for p in loaded.errors)
+        raise RehearsalError(f"acara tidak bisa dipakai (event has errors):\n{lines}")
+    if not loaded.event.slots:
+        raise RehearsalError("acara tidak punya slot (event has no slots)")
+    return loaded
+
+
+async def rehearse(options: Options, progress: Progress | None = None) -> Run:
+    """Play every day of the event; return the records for the report."""
+    loaded = load_event(options)
+    event = loaded.event
+    workdir = options.workdir or Path(tempfile.mkdtemp(prefix="pasar-rehearsal-"))
+    db_path = workdir / "rehearsal.db"
+    _save(db_path, event)
+    lead = timedelta(minutes=options.lead_minutes)
+    first = min(s.start for s in event.slots)
+    clock = ScaledClock(datetime.now(UTC), first - lead - QUIET_MARGIN, options.speed)
+    settings = Settings(
+        db=db_path, port=0, overlay_port=0, platforms=True, demo=False,
+        audience_rate=options.audience, organiser_token="rehearsal-org",
+        host_token="rehearsal-host", extra={"rehearsal": True},
+    )  # fmt: skip
+    app = create_app(settings, clock=clock)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        return await _play(app, options, loaded, db_path, progress)
+    finally:
+        await runner.cleanup()
+
+
+def _save(db_path: Path, event) -> None:
+    db = open_db(db_path)
+    store.migrate(db)
+    store.save_event(db, event)
+    db.close()
+
+
+async def _play(app, options: Options, loaded: LoadResult, db_path: Path, progress) -> Run:
+    from orchestrator.platforms.sandbox import Faults
+    from orchestrator.platforms.sandbox_wiring import SANDBOX
+
+    rotation, clock = app[ROTATION], app[CLOCK]
+    sandbox = app.get(SANDBOX)
+    if sandbox is not None and options.faults > 0:
+        sandbox.faults = Faults.uniform(options.faults, options.seed)
+    recorder = SlotRecorder(clock)
+    rotation.on_change.append(recorder)
+    watcher = OverlayWatcher(app[HUB].port, rotation.channels)
+    watcher.start()
+    run = Run(options, loaded, db_path, recorder, watcher, time.monotonic())
+    random.seed(options.seed)
+    last_end = max(s.end for s in loaded.event.slots)
+    ticks = 0
+    while clock.now() < last_end + FINISH_GRACE:
+        _sample_quota(run, sandbox, clock.now(), loaded.event.tz)
+        _skip_quiet_hours(rotation, clock, timedelta(minutes=options.lead_minutes))
+        if progress is not None and ticks % 5 == 0:
+            progress(await _progress_line(app, run, last_end))
+        ticks += 1
+        await asyncio.sleep(0.1)
+    await _settle(app)
+    await watcher.stop()
+    run.finished_real = time.monotonic()
+    run.published_revs = {c: app[HUB].snapshot(c)["rev"] for c in rotation.channels}
+    if sandbox is not None:
+        run.sandbox_state = sandbox.state
+        run.audiences = list(sandbox.audiences)
+    return run
+
+
+def _sample_quota(run: Run, sandbox, now: datetime, tz) -> None:
+    """Keep the most YouTube quota each show day used (a show day sits in one Pacific day)."""
+    if sandbox is None:
+        return
+    day = now.astimezone(tz).date().isoformat()
+    used = sandbox.state.quota.used
+    run.quota_by_day[day] = max(run.quota_by_day.get(day, 0), used)
+
+
+def _skip_quiet_hours(rotation, clock: ScaledClock, lead: timedelta) -> None:
+    """Jump over the hours between shows, stopping in time for the platform set-up."""
+    now = clock.now()
+    states = [rotation.state(c) for c in rotation.channels]
+    if any(s.status != "off_air" for s in states):
+        return
+    if any(s.start is not None and now - s.start < FINISH_GRACE for s in states):
+        return  # a day just ended: let the platforms close it first
+    upcoming = [s.next_start for s in states if s.next_start is not None]
+    if not upcoming:
+        return
+    target = min(upcoming) - lead - QUIET_MARGIN
+    if target > now + QUIET_MARGIN:
+        clock.skip_to(target)
+
+
+async def _settle(app, timeout: float = 10.0) -> None:
+    """Give the chat pollers a moment (real time) to read the last pages."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pollers = _pollers(app)
+        if pollers is None or not any(pollers.running(c) for c in app[ROTATION].channels):
+            return
+        await asyncio.sleep(0.1)
+
+
+def _pollers(app):
+    try:
+        from orchestrator.platforms.chat_poller import POLLERS
+    except ImportError:
+        return None
+    return app.get(POLLERS)
+
+
+async def _progress_line(app, run: Run, last_end: datetime) -> dict:
+    from schedules.web import STORE
+
+    rotation = app[ROTATION]
+    on_air = {}
+    for channel in rotation.channels:
+        state = rotation.state(channel)
+        on_air[channel] = state.slot.id if state.slot and state.status != "off_air" else None
+    orders = await app[STORE].run(_count_orders)
+    return {"now": rotation.clock.now(), "last_end": last_end, "on_air": on_air,
+            "orders": orders, "aired": len(run.recorder.aired),
+            "slots": len(run.loaded.event.slots)}  # fmt: skip
+
+
+def _count_orders(db) -> int:
+    if not db["orders"].exists():
+        return 0
+    return db.execute("SELECT count(*) FROM orders").fetchone()[0]
