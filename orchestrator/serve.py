@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 from aiohttp import web
 
@@ -21,6 +22,7 @@ async def serve(settings: Settings) -> int:
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()
     port = runner.addresses[0][1] if runner.addresses else settings.port
+    settle_memory()
     print(banner(app, settings, port), flush=True)
     stop = asyncio.Event()
     install_signal_handlers(stop)
@@ -28,6 +30,16 @@ async def serve(settings: Settings) -> int:
     print("Berhenti... (stopping)", flush=True)
     await runner.cleanup()
     return 0
+
+
+def settle_memory() -> None:
+    """Move what start-up built (event, templates, API discovery) out of the collector's way.
+
+    Full garbage collections over that long-lived heap were the longest pauses of the
+    event loop (tens of ms); frozen objects are never scanned again.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def banner(app: web.Application, settings: Settings, port: int) -> str:

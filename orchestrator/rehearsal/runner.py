@@ -23,6 +23,7 @@ from orchestrator.app import CLOCK, EXAMPLE_EVENT, create_app
 from orchestrator.panel import ROTATION
 from orchestrator.rehearsal.observers import OverlayWatcher, SlotRecorder
 from orchestrator.rotation.clock import ScaledClock
+from orchestrator.serve import settle_memory
 from orchestrator.settings import Settings
 from overlays.pages import HUB
 from schedules import store
@@ -101,6 +102,7 @@ async def rehearse(options: Options, progress: Progress | None = None) -> Run:
     runner = web.AppRunner(app, handle_signals=False, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
+    settle_memory()
     try:
         return await _play(app, options, loaded, db_path, progress)
     finally:
