@@ -11,7 +11,6 @@ from typing import Any
 from orchestrator.app import create_app
 from orchestrator.orders.desk import ORDER_DESK
 from orchestrator.panel import PUBLISHER
-from orchestrator.platforms import chat_poller
 from orchestrator.platforms.chat_poller import POLLERS
 from orchestrator.platforms.sandbox_wiring import SANDBOX
 from orchestrator.publisher import Message
@@ -38,6 +37,18 @@ def platform_status(status: str) -> Callable[[Message], bool]:
     return lambda m: m.topic == "platform" and m.data.get("broadcast_status") == status
 
 
+async def planned_wait(poller, count: int, timeout: float = 5.0) -> float:
+    """The poller's latest planned wait, once it has planned at least ``count`` of them.
+
+    It reports a read before it plans the wait after it, so the wait may lag the report.
+    """
+    deadline = asyncio.get_running_loop().time() + timeout
+    while len(poller.waits) < count:
+        assert asyncio.get_running_loop().time() < deadline, "the poller planned no wait"
+        await asyncio.sleep(0.001)
+    return poller.waits[-1]
+
+
 async def test_live_broadcast_chat_becomes_orders_until_the_day_ends(
     aiohttp_client, settings
 ) -> None:
@@ -45,7 +56,6 @@ async def test_live_broadcast_chat_becomes_orders_until_the_day_ends(
     save(settings.db, small_event())
     clock = ManualClock(T0 - timedelta(minutes=20))
     app = create_app(replace(settings, platforms=True, audience_rate=0), clock=clock)
-    chat_poller.setup(app)  # until app.py wires it in _add_features
     client = await aiohttp_client(app)
     pollers, desk = app[POLLERS], app[ORDER_DESK]
     async with app[PUBLISHER].subscribe() as queue:
@@ -55,7 +65,7 @@ async def test_live_broadcast_chat_becomes_orders_until_the_day_ends(
         first = await next_message(queue, chat_status(lambda s: s["polls"] == 1))
         chat_id = first.data["live_chat_id"]
         app[SANDBOX].add_chat_message(chat_id, "K01 2", display_name="Budi")
-        clock.advance(timedelta(seconds=pollers.pollers["utama"].waits[-1]))
+        clock.advance(timedelta(seconds=await planned_wait(pollers.pollers["utama"], 1)))
         await next_message(queue, chat_status(lambda s: s["orders"] == 1))
         await login(client, "host")
         panel = await (await client.get("/api/panel/state")).json()
@@ -65,7 +75,8 @@ async def test_live_broadcast_chat_becomes_orders_until_the_day_ends(
         for _ in range(5):
             if not pollers.running("utama"):
                 break
-            clock.advance(timedelta(seconds=pollers.pollers["utama"].waits[-1]))
+            poller = pollers.pollers["utama"]
+            clock.advance(timedelta(seconds=await planned_wait(poller, len(poller.waits))))
             await next_message(queue, chat_status(lambda s: True))
     assert pollers.status("utama")["reason"] == "chatEnded"
     orders = await desk.store.run(lambda db: list(db.query("SELECT code, qty FROM orders")))

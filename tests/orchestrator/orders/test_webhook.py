@@ -145,3 +145,9 @@ async def test_no_secret_means_disabled(aiohttp_client, settings, event):
     resp = await client.post("/webhooks/zoom", data=body, headers=headers)
     assert resp.status == 503
     assert "PASAR_ZOOM_WEBHOOK_SECRET" in json.loads(await resp.text())["error"]
+
+
+async def test_oversized_body_is_refused(client):
+    """A body over the webhook's size limit is refused with 413 before any checking."""
+    body, headers = signed(b"{" + b" " * (300 * 1024) + b"}")
+    assert (await client.post("/webhooks/zoom", data=body, headers=headers)).status == 413
