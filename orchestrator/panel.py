@@ -6,15 +6,13 @@ counts down by itself from the effective end time, so nothing ticks on the serve
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import json
 from datetime import UTC, datetime
 
 from aiohttp import web
 
+from orchestrator import live
 from orchestrator.errors import BadInput
-from orchestrator.publisher import Publisher
+from orchestrator.publisher import Message, Publisher
 from orchestrator.rotation import records
 from orchestrator.rotation.service import TOPIC, Rotation
 from schedules.formatting import rupiah
@@ -23,11 +21,8 @@ from schedules.web import ROLE, STORE, render
 
 ROTATION = web.AppKey("rotation", Rotation)
 PUBLISHER = web.AppKey("publisher", Publisher)
-STREAMS = web.AppKey("panel_streams", set)
 # Callables (app, channel id) -> dict merged into each channel's view (e.g. "platform").
 EXTRAS = web.AppKey("panel_extras", list)
-CLOSING = web.AppKey("panel_closing", asyncio.Event)
-HEARTBEAT_SECONDS = 15.0
 
 _ACTION_TEXT = {
     "next": "berikutnya (next)",
@@ -165,54 +160,17 @@ async def panel_json(request: web.Request) -> web.Response:
 
 async def panel_events(request: web.Request) -> web.StreamResponse:
     """Stream the panel state now and after every change, until the browser leaves."""
-    response = web.StreamResponse(
-        headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+
+    def wanted(message: Message) -> bool:
+        return message.topic == TOPIC or message.topic.startswith("panel")
+
+    return await live.event_stream(
+        request,
+        request.config_dict[PUBLISHER],
+        lambda: panel_state(request.app),
+        wanted,
+        "state",
     )
-    await response.prepare(request)
-    streams = request.app[STREAMS]
-    task = asyncio.current_task()
-    streams.add(task)
-    try:
-        with contextlib.suppress(ConnectionResetError):  # the browser left
-            await _stream_states(request, response)
-    except asyncio.CancelledError:
-        if not request.app[CLOSING].is_set():
-            raise
-    finally:
-        streams.discard(task)
-    return response
-
-
-async def close_streams(app: web.Application) -> None:
-    """End open live feeds at shutdown, so stopping never waits for browsers to leave."""
-    app[CLOSING].set()
-    for task in list(app[STREAMS]):
-        task.cancel()
-
-
-async def _stream_states(request: web.Request, response: web.StreamResponse) -> None:
-    async with request.config_dict[PUBLISHER].subscribe() as queue:
-        await _send_state(request.app, response)
-        while True:
-            try:
-                message = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
-            except TimeoutError:
-                await response.write(b": keep-alive\n\n")
-                continue
-            if message.topic == TOPIC or message.topic.startswith("panel"):
-                _drain(queue)
-                await _send_state(request.app, response)
-
-
-def _drain(queue: asyncio.Queue) -> None:
-    """Several changes at once need one refresh, not several."""
-    while not queue.empty():
-        queue.get_nowait()
-
-
-async def _send_state(app: web.Application, response: web.StreamResponse) -> None:
-    data = json.dumps(await panel_state(app), separators=(",", ":"))
-    await response.write(f"event: state\ndata: {data}\n\n".encode())
 
 
 async def post_action(request: web.Request) -> web.Response:
@@ -238,10 +196,8 @@ async def post_action(request: web.Request) -> web.Response:
 
 def setup(app: web.Application) -> None:
     """Register the panel's routes."""
-    app[STREAMS] = set()
     app[EXTRAS] = []
-    app[CLOSING] = asyncio.Event()
-    app.on_shutdown.append(close_streams)
+    live.setup(app, app[PUBLISHER])
     app.router.add_get("/", panel_page)
     app.router.add_get("/api/panel/state", panel_json)
     app.router.add_get("/api/panel/events", panel_events)

@@ -9,8 +9,6 @@ so it is never cached, indexed, or leaked in a Referer.
 
 from __future__ import annotations
 
-import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -19,19 +17,19 @@ from aiohttp import web
 from sqlite_utils import Database
 
 from orchestrator.errors import BadInput, NotFound
+from orchestrator.live import event_stream
 from orchestrator.orders import export
 from orchestrator.orders import store as order_store
 from orchestrator.orders.book import PATH
 from orchestrator.orders.desk import ORDER_DESK, TOPIC, OrderDesk
 from orchestrator.orders.model import CANCELLED, STATUS_LABELS, STATUSES, Order
 from orchestrator.panel import PUBLISHER
+from orchestrator.publisher import Message
 from schedules.formatting import rupiah, zone_label
 from schedules.web import ROLE, STORE, render
 
-CLOSING = "orders.closing"  # published at shutdown: open live feeds end at once
 _FILTERS = ("channel", "vendor", "status")
 SHOWN = 500  # rows on a page; the CSV has them all
-HEARTBEAT_SECONDS = 15.0
 MIN_GAP_SECONDS = 0.1
 ACTION_LABELS = {"confirmed": "Konfirmasi", "paid": "Sudah bayar", "shipped": "Dikirim",
                  CANCELLED: "Batalkan"}  # fmt: skip
@@ -171,44 +169,13 @@ async def orders_json(request: web.Request) -> web.Response:
 async def stream(
     request: web.Request, make: Callable[[], Awaitable[dict]], channel: str | None = None
 ) -> web.StreamResponse:
-    """Send ``make()`` now and after every order change, until the browser leaves."""
-    response = web.StreamResponse(
-        headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"}
-    )
-    await response.prepare(request)
-    loop = asyncio.get_running_loop()
-    async with request.config_dict[PUBLISHER].subscribe() as queue:
-        await _send(response, await make())
-        sent = loop.time()
-        while True:
-            try:
-                message = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
-            except TimeoutError:
-                await response.write(b": keep-alive\n\n")
-                continue
-            if message.topic == CLOSING:
-                return response
-            if message.topic == TOPIC and (channel is None or message.channel == channel):
-                # During a rush, one list every MIN_GAP_SECONDS is plenty for a person and
-                # keeps every open page from querying the database after each message.
-                await asyncio.sleep(max(0.0, sent + MIN_GAP_SECONDS - loop.time()))
-                if _drain(queue):
-                    return response
-                await _send(response, await make())
-                sent = loop.time()
+    """Send ``make()`` now and after every order change (of ``channel``, if given)."""
 
+    def wanted(message: Message) -> bool:
+        return message.topic == TOPIC and channel in (None, message.channel)
 
-def _drain(queue: asyncio.Queue) -> bool:
-    """Drop what queued meanwhile (one refresh covers it); say whether the service stops."""
-    closing = False
-    while not queue.empty():
-        closing = closing or queue.get_nowait().topic == CLOSING
-    return closing
-
-
-async def _send(response: web.StreamResponse, data: dict) -> None:
-    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    await response.write(f"event: orders\ndata: {text}\n\n".encode())
+    publisher = request.config_dict[PUBLISHER]
+    return await event_stream(request, publisher, make, wanted, "orders", MIN_GAP_SECONDS)
 
 
 async def orders_events(request: web.Request) -> web.StreamResponse:
@@ -302,15 +269,8 @@ async def vendor_export(request: web.Request) -> web.Response:
     return _csv_response(data, export.filename(vendor), _VENDOR_HEADERS)
 
 
-async def _end_streams(app: web.Application) -> None:
-    """Let open live feeds end now, so stopping the service does not wait on browsers."""
-    if PUBLISHER in app:
-        app[PUBLISHER].publish(CLOSING, "", None)
-
-
 def setup(app: web.Application) -> None:
     """Register the orders routes."""
-    app.on_shutdown.append(_end_streams)
     app.router.add_get("/orders", orders_page)
     app.router.add_get("/orders/events", orders_events)
     app.router.add_get("/orders/export.csv", export_orders)
