@@ -45,7 +45,7 @@ class SlotRecorder:
 
     def __call__(self, published: Published) -> None:
         state = published.state
-        now = self.clock.now()
+        now = published.at or self.clock.now()  # when the rotation decided, not when we heard
         for row in state.timeline:
             record = self.aired.get(row.slot.id)
             if record is not None and row.end is not None and row.status == "aired":

@@ -51,6 +51,7 @@ class Published:
     revision: int
     due: datetime | None
     event: Event
+    at: datetime | None = None  # when the loop decided it, by its clock
 
 
 class Rotation:
@@ -142,13 +143,13 @@ class Rotation:
                 run.key = key
                 run.statuses = _statuses(run.state)
                 run.revision += 1
-                self._publish(channel, run, due)
+                self._publish(channel, run, due, now)
             if run.state.changes_at is not None:
                 soonest = min(soonest, run.state.changes_at)
         return soonest
 
-    def _publish(self, channel: str, run: ChannelRun, due: datetime | None) -> None:
-        message = Published(channel, run.state, run.revision, due, self.event)
+    def _publish(self, channel: str, run: ChannelRun, due: datetime | None, now: datetime) -> None:
+        message = Published(channel, run.state, run.revision, due, self.event, now)
         self.publisher.publish(TOPIC, channel, message)
         for callback in self.on_change:
             callback(message)
