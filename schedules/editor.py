@@ -7,16 +7,10 @@ fresh snapshot of the event, and writes only if the schedule did not change in b
 
 from __future__ import annotations
 
-import asyncio
 import functools
-import io
-import os
-import zipfile
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
-from tempfile import TemporaryDirectory
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -24,10 +18,8 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from sqlite_utils import Database
 
-from schedules import editing, export, store
-from schedules.commands import summary as summary_of
+from schedules import editing, store
 from schedules.editing import FORM_LEVEL, Checked
-from schedules.loader import LoadResult, load_paths
 from schedules.model import Event, Product, Slot, Vendor
 from schedules.web import STORE, render
 
@@ -47,6 +39,14 @@ BUSY = "Jadwal sedang diubah orang lain; coba lagi (busy, try again)."
 
 def setup(app: web.Application) -> None:
     """Register the editor routes and the default clock and slot lock."""
+    from schedules.editor_api import (
+        api_slot_create,
+        api_slot_delete,
+        api_slot_move,
+        api_slot_update,
+    )
+    from schedules.editor_files import export_yaml, export_zip, upload_page
+
     app[SLOT_LOCK] = editing.scheduled_lock
     app[CLOCK] = lambda: datetime.now(UTC)
     app[EVENTS] = EventCache()
@@ -128,7 +128,7 @@ class EventCache:
 EVENTS = web.AppKey("editor_events", EventCache)
 
 
-async def _snapshot(request: web.Request) -> tuple[Event | None, int]:
+async def snapshot(request: web.Request) -> tuple[Event | None, int]:
     app = request.config_dict
     return await app[STORE].run(app[EVENTS].read)
 
@@ -141,8 +141,8 @@ def _write_if_unchanged(db: Database, revision: int, write: Callable[..., int], 
         return write(db, value)
 
 
-async def _event(request: web.Request) -> Event:
-    event, _ = await _snapshot(request)
+async def current_event(request: web.Request) -> Event:
+    event, _ = await snapshot(request)
     if event is None:
         raise web.HTTPSeeOther("/editor/upload?" + urlencode({"err": NO_EVENT}))
     return event
@@ -158,7 +158,7 @@ async def _apply(
     """
     the_store = request.config_dict[STORE]
     for _ in range(3):
-        event, revision = await _snapshot(request)
+        event, revision = await snapshot(request)
         if event is None:
             return Checked(errors={FORM_LEVEL: NO_EVENT}), None
         checked = check(event)
@@ -170,7 +170,7 @@ async def _apply(
     return Checked(errors={FORM_LEVEL: BUSY}, conflict=True), None
 
 
-async def _save_slot(
+async def save_slot(
     request: web.Request, slot_id: str | None, make_form: FormMaker
 ) -> tuple[Checked[Slot], Event | None]:
     """Add (``slot_id`` None) or change a slot with the form ``make_form`` builds from it."""
@@ -184,7 +184,7 @@ async def _save_slot(
     return await _apply(request, check, store.upsert_slot)
 
 
-async def _delete_slot(request: web.Request, slot_id: str) -> tuple[Checked[str], Event | None]:
+async def delete_slot(request: web.Request, slot_id: str) -> tuple[Checked[str], Event | None]:
     now, lock = request.config_dict[CLOCK](), request.config_dict[SLOT_LOCK]
 
     def check(event: Event) -> Checked[str]:
@@ -199,13 +199,13 @@ async def _delete_slot(request: web.Request, slot_id: str) -> tuple[Checked[str]
 # --- pages ----------------------------------------------------------------------------
 
 
-def _page(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
+def page(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
     """Render an editor page with the flash messages carried in the query string."""
     flash = {k: request.query.get(k, "") for k in ("ok", "warn", "err")}
     return render(request, template, status=status, flash=flash, **context)
 
 
-def _back(path: str, anchor: str = "", **flash: str) -> web.HTTPSeeOther:
+def back(path: str, anchor: str = "", **flash: str) -> web.HTTPSeeOther:
     query = urlencode({k: v for k, v in flash.items() if v})
     return web.HTTPSeeOther(path + (f"?{query}" if query else "") + anchor)
 
@@ -216,13 +216,13 @@ def _joined(messages: Mapping[str, str]) -> str:
 
 async def schedule_page(request: web.Request) -> web.Response:
     """Show every slot by channel and local day, with vendors and featured products."""
-    event, revision = await _snapshot(request)
+    event, revision = await snapshot(request)
     if event is None:
-        return _page(request, "editor_schedule.html", event=None, revision=revision)
+        return page(request, "editor_schedule.html", event=None, revision=revision)
     now, lock = request.config_dict[CLOCK](), request.config_dict[SLOT_LOCK]
     channel = request.query.get("kanal") or None
     locks = {s.id: message for s in event.slots if (message := lock(s, now))}
-    response = _page(
+    response = page(
         request,
         "editor_schedule.html",
         event=event,
@@ -237,7 +237,7 @@ async def schedule_page(request: web.Request) -> web.Response:
 async def slot_page(request: web.Request) -> web.Response:
     """Show the add/edit form for a slot, and save it (add, change, move)."""
     slot_id = request.match_info.get("slot_id")
-    event = await _event(request)
+    event = await current_event(request)
     original = _find(event.slots, "id", slot_id, "Slot")
     lock = original and request.config_dict[SLOT_LOCK](original, request.config_dict[CLOCK]())
     checked: Checked[Slot] = Checked(errors={FORM_LEVEL: lock} if lock else {})
@@ -245,15 +245,15 @@ async def slot_page(request: web.Request) -> web.Response:
         values = editing.slot_form(original, event.tz) if original else request.query
     else:
         values = await request.post()
-        checked, _ = await _save_slot(request, slot_id, lambda _o, _tz: values)
+        checked, _ = await save_slot(request, slot_id, lambda _o, _tz: values)
         if checked.ok:
-            raise _back(
+            raise back(
                 "/editor",
                 f"#slot-{checked.value.id}",
                 ok="Slot disimpan (saved).",
                 warn=_joined(checked.warnings),
             )
-    return _page(
+    return page(
         request,
         "editor_slot.html",
         status=checked.status if checked.errors else 200,
@@ -269,10 +269,10 @@ async def slot_page(request: web.Request) -> web.Response:
 async def slot_delete(request: web.Request) -> web.Response:
     """Delete a slot that has not aired yet."""
     slot_id = request.match_info["slot_id"]
-    checked, _ = await _delete_slot(request, slot_id)
+    checked, _ = await delete_slot(request, slot_id)
     if checked.ok:
-        raise _back("/editor", ok="Slot dihapus (deleted).")
-    raise _back("/editor", f"#slot-{slot_id}", err=_joined(checked.errors))
+        raise back("/editor", ok="Slot dihapus (deleted).")
+    raise back("/editor", f"#slot-{slot_id}", err=_joined(checked.errors))
 
 
 async def slot_shift(request: web.Request) -> web.Response:
@@ -280,35 +280,35 @@ async def slot_shift(request: web.Request) -> web.Response:
     slot_id = request.match_info["slot_id"]
     minutes = editing.parse_minutes((await request.post()).get("minutes"))
     if minutes is None:
-        raise _back("/editor", err=editing.MINUTES_HINT)
-    checked, _ = await _save_slot(
+        raise back("/editor", err=editing.MINUTES_HINT)
+    checked, _ = await save_slot(
         request, slot_id, lambda original, tz: editing.shifted_form(original, tz, minutes)
     )
     if checked.ok:
-        raise _back(
+        raise back(
             "/editor",
             f"#slot-{slot_id}",
             ok=f"Slot digeser {minutes:+d} menit.",
             warn=_joined(checked.warnings),
         )
-    raise _back("/editor", f"#slot-{slot_id}", err=_joined(checked.errors))
+    raise back("/editor", f"#slot-{slot_id}", err=_joined(checked.errors))
 
 
 async def vendor_list(request: web.Request) -> web.Response:
     """List vendors with their product counts."""
-    event = await _event(request)
+    event = await current_event(request)
     counts: dict[str, int] = {}
     for product in event.products:
         counts[product.vendor_id] = counts.get(product.vendor_id, 0) + 1
-    return _page(request, "editor_vendors.html", event=event, counts=counts)
+    return page(request, "editor_vendors.html", event=event, counts=counts)
 
 
 async def product_list(request: web.Request) -> web.Response:
     """List products, or one vendor's."""
-    event = await _event(request)
+    event = await current_event(request)
     vendor_id = request.query.get("vendor", "")
     products = [p for p in event.products if not vendor_id or p.vendor_id == vendor_id]
-    return _page(
+    return page(
         request,
         "editor_products.html",
         event=event,
@@ -321,7 +321,7 @@ async def product_list(request: web.Request) -> web.Response:
 async def vendor_page(request: web.Request) -> web.Response:
     """Show the add/edit form for a vendor, and save it."""
     vendor_id = request.match_info.get("vendor_id")
-    event = await _event(request)
+    event = await current_event(request)
     original: Vendor | None = _find(event.vendors, "id", vendor_id, "Penjual")
     values: Mapping[str, object] = vars(original) if original else request.query
     checked: Checked[Vendor] = Checked()
@@ -333,13 +333,13 @@ async def vendor_page(request: web.Request) -> web.Response:
 
         checked, _ = await _apply(request, check, store.upsert_vendor)
         if checked.ok:
-            raise _back(
+            raise back(
                 "/editor/vendors",
                 f"#vendor-{checked.value.id}",
                 ok=f"Penjual {checked.value.name} disimpan.",
             )
     products = [p for p in event.products if original and p.vendor_id == original.id]
-    return _page(
+    return page(
         request,
         "editor_vendor.html",
         status=checked.status if checked.errors else 200,
@@ -354,7 +354,7 @@ async def vendor_page(request: web.Request) -> web.Response:
 async def product_page(request: web.Request) -> web.Response:
     """Show the add/edit form for a product, and save it."""
     code = request.match_info.get("code")
-    event = await _event(request)
+    event = await current_event(request)
     original: Product | None = _find(event.products, "code", code, "Produk")
     values = editing.product_form(original) if original else request.query
     checked: Checked[Product] = Checked()
@@ -366,12 +366,12 @@ async def product_page(request: web.Request) -> web.Response:
 
         checked, _ = await _apply(request, check, store.upsert_product)
         if checked.ok:
-            raise _back(
+            raise back(
                 "/editor/products",
                 f"#product-{checked.value.code}",
                 ok=f"Produk {checked.value.code} disimpan.",
             )
-    return _page(
+    return page(
         request,
         "editor_product.html",
         status=checked.status if checked.errors else 200,
@@ -380,158 +380,3 @@ async def product_page(request: web.Request) -> web.Response:
         errors=checked.errors,
         values=editing.clean(values, editing.PRODUCT_FIELDS),
     )
-
-
-# --- upload and export ------------------------------------------------------------------
-
-
-async def upload_page(request: web.Request) -> web.Response:
-    """Show the upload form; on POST check the files and replace the event only if clean."""
-    if request.method == "GET":
-        return _upload_result(request, 200)
-    form = await request.post()
-    files = [f for f in form.values() if isinstance(f, web.FileField) and f.filename]
-    if not files:
-        return _upload_result(request, 400, problems=["Pilih file YAML atau file CSV dulu."])
-    problems = editing.upload_problems([f.filename for f in files])
-    if problems:
-        return _upload_result(request, 400, problems=problems)
-    result = await asyncio.to_thread(_load_uploads, files)
-    warnings = [str(p) for p in result.warnings]
-    if result.errors or result.event is None:
-        problems = [str(p) for p in result.errors] or ["File tidak berisi acara (no event)."]
-        return _upload_result(request, 400, problems=problems, warnings=warnings)
-    now, lock = request.config_dict[CLOCK](), request.config_dict[SLOT_LOCK]
-    current, _ = await _snapshot(request)
-    if form.get("force") != "1" and (
-        aired := editing.aired_changes(current, result.event, now, lock)
-    ):
-        return _upload_result(request, 409, problems=aired, warnings=warnings, ask_force=True)
-    revision = await request.config_dict[STORE].run(store.save_event, result.event)
-    summary = (
-        f"Acara “{result.event.name}” dipasang (revisi {revision}): {summary_of(result.event)}."
-    )
-    return _upload_result(request, 200, summary=summary, warnings=warnings)
-
-
-def _upload_result(request: web.Request, status: int, **context: Any) -> web.Response:
-    context = {"problems": [], "warnings": [], "summary": "", "ask_force": False, **context}
-    return _page(request, "editor_upload.html", status=status, **context)
-
-
-def _load_uploads(files: list[web.FileField]) -> LoadResult:
-    """Save the uploads under their own names in a temp dir and run the loader on them;
-    problems name the organiser's file, not the temp path."""
-    with TemporaryDirectory(prefix="pasar-upload-") as tmp:
-        paths = []
-        for upload in files:
-            path = Path(tmp) / editing.upload_name(upload.filename)
-            path.write_bytes(upload.file.read())
-            paths.append(path)
-        result = load_paths(paths)
-    folder = f"{tmp}{os.sep}"
-    problems = [replace(p, file=p.file.removeprefix(folder)) for p in result.problems]
-    return replace(result, problems=problems)
-
-
-def _download(body: bytes, filename: str, content_type: str) -> web.Response:
-    disposition = f'attachment; filename="{filename}"'
-    return web.Response(
-        body=body, content_type=content_type, headers={"Content-Disposition": disposition}
-    )
-
-
-async def export_yaml(request: web.Request) -> web.Response:
-    """Download the event as one YAML file, the format ``pasar-live check`` reads back."""
-    event = await _event(request)
-    text = _exported(export.export_yaml, event)
-    return _download(text.encode(), f"{_file_stem(event)}.yaml", "application/yaml")
-
-
-async def export_zip(request: web.Request) -> web.Response:
-    """Download the event as a zip of CSV files (with event.csv and channels.csv, so an
-    import of it gives back the same event)."""
-    event = await _event(request)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for kind, text in _exported(export.csv_tables, event).items():
-            archive.writestr(f"{kind}.csv", text.encode("utf-8-sig"))
-    return _download(buffer.getvalue(), f"{_file_stem(event)}-csv.zip", "application/zip")
-
-
-def _exported(write: Callable[[Event], T], event: Event) -> T:
-    try:
-        return write(event)
-    except export.ExportError as err:
-        raise _back("/editor/upload", err=f"Ekspor gagal (export failed): {err}") from err
-
-
-def _file_stem(event: Event) -> str:
-    return editing.slugify(event.name) or "acara"
-
-
-# --- JSON API ---------------------------------------------------------------------------
-
-
-async def _json_body(request: web.Request) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        raise web.HTTPBadRequest(
-            text='{"error": "Kirim objek JSON (send a JSON object)."}',
-            content_type="application/json",
-        )
-    if isinstance(body.get("products"), list):
-        body["products"] = " ".join(str(c) for c in body["products"])
-    return body
-
-
-def _json_answer(checked: Checked, event: Event | None, status: int = 200) -> web.Response:
-    if not checked.ok:
-        body = {"errors": checked.errors, "warnings": checked.warnings}
-        return web.json_response(body, status=checked.status)
-    answer: dict[str, Any] = {"revision": checked.revision, "warnings": checked.warnings}
-    if isinstance(checked.value, Slot) and event is not None:
-        answer["slot"] = editing.slot_json(checked.value, event.tz)
-    return web.json_response(answer, status=status)
-
-
-async def api_slot_create(request: web.Request) -> web.Response:
-    """Add a slot from JSON; answer 201 with it, or the errors per field (400/409)."""
-    body = await _json_body(request)
-    checked, event = await _save_slot(request, None, lambda _o, _tz: body)
-    return _json_answer(checked, event, status=201)
-
-
-async def api_slot_update(request: web.Request) -> web.Response:
-    """Change some fields of a slot (PATCH); the ones left out stay as they are."""
-    return await _api_edit(request, editing.SLOT_FIELDS)
-
-
-async def api_slot_move(request: web.Request) -> web.Response:
-    """Move a slot: new channel/date/start/end, or ``{"minutes": -5}`` to shift it."""
-    return await _api_edit(request, ("channel", "date", "start", "end"))
-
-
-async def _api_edit(request: web.Request, allowed: tuple[str, ...]) -> web.Response:
-    body = await _json_body(request)
-    minutes = editing.parse_minutes(body["minutes"]) if "minutes" in body else None
-    if "minutes" in body and minutes is None:
-        errors = {"minutes": editing.MINUTES_HINT}
-        return web.json_response({"errors": errors, "warnings": {}}, status=400)
-
-    def make_form(original: Slot | None, tz: ZoneInfo) -> Mapping[str, object]:
-        if minutes is not None:
-            return editing.shifted_form(original, tz, minutes)
-        return {**editing.slot_form(original, tz), **{k: body[k] for k in allowed if k in body}}
-
-    checked, event = await _save_slot(request, request.match_info["slot_id"], make_form)
-    return _json_answer(checked, event)
-
-
-async def api_slot_delete(request: web.Request) -> web.Response:
-    """Delete a slot that has not aired yet."""
-    checked, event = await _delete_slot(request, request.match_info["slot_id"])
-    return _json_answer(checked, event)
