@@ -25,11 +25,17 @@ def add_parser(sub) -> None:
     parser.add_argument("--audience", type=float, default=0.5, help="pesan chat per detik")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, help="folder laporan (default reports/...)")
+    parser.add_argument(
+        "--browser", choices=["auto", "chromium", "websockets"], default="auto",
+        help="halaman overlay: Chromium headless bila ada, atau klien websockets",
+    )  # fmt: skip
 
 
 def run(args: argparse.Namespace, out: TextIO = sys.stderr) -> int:
     """Rehearse, print progress to ``out``, write the report; 0 only if nothing was lost."""
-    options = Options(args.event, args.speed, args.faults, args.audience, args.seed)
+    options = Options(
+        args.event, args.speed, args.faults, args.audience, args.seed, browser=args.browser
+    )
     try:
         result = asyncio.run(rehearse(options, progress=lambda p: _progress(p, out)))
     except RehearsalError as err:

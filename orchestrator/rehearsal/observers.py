@@ -95,3 +95,52 @@ class OverlayWatcher:
         self.received[channel] += 1
         self.snapshots[channel] += kind == "snapshot"
         self.last_rev[channel] = max(self.last_rev[channel], rev)
+
+
+class ChromiumPages:
+    """Real overlay pages in headless Chromium, one per channel, as OBS would show them.
+
+    The page writes the revision it shows into ``body[data-rev]``; at the end that is
+    compared with the last revision the hub published.
+    """
+
+    def __init__(self, executable: str, base_url: str, channels: Iterable[str]) -> None:
+        self.executable, self.base_url, self.channels = executable, base_url, list(channels)
+        self._playwright = self._browser = None
+        self._pages: dict[str, object] = {}
+
+    async def start(self) -> None:
+        from playwright.async_api import async_playwright
+
+        self._playwright = await async_playwright().start()
+        self._browser = await self._playwright.chromium.launch(
+            executable_path=self.executable, args=CHROMIUM_ARGS
+        )
+        for channel in self.channels:
+            page = await self._browser.new_page(viewport={"width": 1920, "height": 1080})
+            await page.goto(f"{self.base_url}/overlay/{channel}?layout=full")
+            self._pages[channel] = page
+
+    async def final_revs(self) -> dict[str, int]:
+        revs = {}
+        for channel, page in self._pages.items():
+            value = await page.evaluate("document.body.dataset.rev || '0'")
+            revs[channel] = int(value)
+        return revs
+
+    async def stop(self) -> None:
+        if self._browser is not None:
+            await self._browser.close()
+        if self._playwright is not None:
+            await self._playwright.stop()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]

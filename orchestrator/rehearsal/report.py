@@ -112,8 +112,9 @@ def slot_figures(run: Run) -> list[dict]:
 
 def overlay_figures(run: Run) -> list[dict]:
     """Per overlay page: revisions published against revisions it ended on."""
-    return [
+    pages = [
         {
+            "page": "websockets",
             "channel": channel,
             "published": published,
             "final_rev": run.watcher.last_rev.get(channel, 0),
@@ -123,6 +124,19 @@ def overlay_figures(run: Run) -> list[dict]:
         }
         for channel, published in sorted(run.published_revs.items())
     ]
+    pages += [
+        {
+            "page": "chromium",
+            "channel": channel,
+            "published": run.published_revs.get(channel, 0),
+            "final_rev": rev,
+            "received": None,
+            "snapshots": None,
+            "at_final": rev == run.published_revs.get(channel, 0),
+        }
+        for channel, rev in sorted(run.browser_revs.items())
+    ]
+    return pages
 
 
 def platform_figures(run: Run) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from aiohttp import web
 
 from orchestrator.app import CLOCK, EXAMPLE_EVENT, create_app
 from orchestrator.panel import ROTATION
-from orchestrator.rehearsal.observers import OverlayWatcher, SlotRecorder
+from orchestrator.rehearsal.observers import ChromiumPages, OverlayWatcher, SlotRecorder
 from orchestrator.rotation.clock import ScaledClock
 from orchestrator.serve import settle_memory
 from orchestrator.settings import Settings
@@ -49,6 +50,7 @@ class Options:
     seed: int = 1
     lead_minutes: float = 15.0
     workdir: Path | None = None
+    browser: str = "auto"  # "auto": Chromium when installed, else websockets clients
 
 
 @dataclass
@@ -67,6 +69,7 @@ class Run:
     audiences: list = field(default_factory=list)
     quota_by_day: dict[str, int] = field(default_factory=dict)
     adapter_stats: dict[str, int] = field(default_factory=dict)
+    browser_revs: dict[str, int] = field(default_factory=dict)
 
 
 Progress = Callable[[dict], None]
@@ -92,7 +95,10 @@ async def rehearse(options: Options, progress: Progress | None = None) -> Run:
     _save(db_path, event)
     lead = timedelta(minutes=options.lead_minutes)
     first = min(s.start for s in event.slots)
-    clock = ScaledClock(datetime.now(UTC), first - lead - QUIET_MARGIN, options.speed)
+    # Start-up (the app, Chromium) takes real seconds, which are simulated minutes: let
+    # the clock begin well before the show and jump to it once everything is ready.
+    ready_at = first - lead - QUIET_MARGIN
+    clock = ScaledClock(datetime.now(UTC), ready_at - timedelta(days=1), options.speed)
     settings = Settings(
         db=db_path, port=0, overlay_port=0, platforms=True, demo=False,
         audience_rate=options.audience, organiser_token="rehearsal-org",
@@ -103,10 +109,30 @@ async def rehearse(options: Options, progress: Progress | None = None) -> Run:
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     settle_memory()
+    pages = _browser_pages(options, f"http://127.0.0.1:{runner.addresses[0][1]}", event)
     try:
-        return await _play(app, options, loaded, db_path, progress)
+        if pages is not None:
+            await pages.start()
+        clock.skip_to(ready_at)
+        run = await _play(app, options, loaded, db_path, progress)
+        if pages is not None:
+            run.browser_revs = await pages.final_revs()
+        return run
     finally:
+        if pages is not None:
+            await pages.stop()
         await runner.cleanup()
+
+
+def _browser_pages(options: Options, base_url: str, event) -> ChromiumPages | None:
+    """Real Chromium overlay pages when asked for or installed; None means sockets only."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if options.browser == "websockets" or (options.browser == "auto" and path is None):
+        return None
+    if path is None:
+        raise RehearsalError("Chromium tidak ada (not installed): apt-get install chromium")
+    channels = [c.id for c in event.channels] or sorted({s.channel for s in event.slots})
+    return ChromiumPages(path, base_url, channels)
 
 
 def _save(db_path: Path, event) -> None:
