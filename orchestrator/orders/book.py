@@ -125,6 +125,10 @@ class Book:
     of them, not only those in ``orders``). ``orders`` are the open orders the book may
     change: every waiting order of the products concerned and the orders of viewers who
     cancel. ``next_id`` is the id the next placed order gets.
+
+    ``horizon`` (code -> order id) says a waiting list was loaded only up to that id: the
+    orders after it were left out. A settle that would look past it with stock free adds
+    the code to ``short``; the caller then loads the whole list and runs the page again.
     """
 
     def __init__(
@@ -133,8 +137,11 @@ class Book:
         orders: Iterable[BookOrder] = (),
         used: Mapping[str, int] | None = None,
         next_id: int = 1,
+        horizon: Mapping[str, int] | None = None,
     ) -> None:
         self.products = products
+        self.horizon: Mapping[str, int] = horizon or {}
+        self.short: set[str] = set()
         self.used: dict[str, int] = dict(used or {})
         self.next_id = next_id
         self.waiting: dict[str, list[BookOrder]] = {}
@@ -245,10 +252,17 @@ class Book:
         decisions: list[Decision] = []
         queue = self.waiting.get(code)
         left = self.remaining(code)
+        horizon = self.horizon.get(code)
         if not queue or (left is not None and left <= 0):
+            if horizon is not None and (left is None or left > 0):
+                self.short.add(code)  # the orders not loaded would come next
             return decisions
         kept: list[BookOrder] = []
         for order in queue:
+            if horizon is not None and order.id > horizon:
+                if left is None or left > 0:
+                    self.short.add(code)  # an order not loaded might come first
+                horizon = None
             if left is not None and (left <= 0 or order.qty > left):
                 kept.append(order)
                 continue
@@ -257,6 +271,8 @@ class Book:
                 left -= order.qty
                 self.used[code] = self.used.get(code, 0) + order.qty
             decisions.append(Promoted(order.id, code, order.qty))
+        if horizon is not None and (left is None or left > 0):
+            self.short.add(code)
         self.waiting[code] = kept
         return decisions
 

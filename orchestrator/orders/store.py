@@ -11,7 +11,7 @@ page tokens. Callers wrap multi-step writes in one ``db.atomic()``.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from sqlite_utils import Database
@@ -157,6 +157,27 @@ def book_orders(
         rows.update((r[0], r) for r in db.execute(sql, [WAITING, *chunk]))
     rows.update(_viewer_rows(db, viewers, sorted(set(viewer_codes))))
     return [BookOrder(r[0], r[1], r[2], r[3], (r[4], r[5])) for r in rows.values()]
+
+
+def waiting_heads(
+    db: Database, stock: Mapping[str, int], count: int
+) -> tuple[list[BookOrder], dict[str, int]]:
+    """The first ``count`` waiting orders of each code that could ever fit its ``stock``,
+    and for each code with more of them, the id of the last one read (its horizon).
+
+    Orders with more units than the stock can never move up, so they are left out.
+    """
+    orders: list[BookOrder] = []
+    horizon: dict[str, int] = {}
+    sql = (
+        "SELECT id, qty FROM orders WHERE code = ? AND status = ? AND qty <= ? ORDER BY id LIMIT ?"
+    )
+    for code in sorted(stock):
+        rows = db.execute(sql, [code, WAITING, stock[code], count]).fetchall()
+        orders += [BookOrder(i, code, qty, WAITING, ("", "")) for i, qty in rows]
+        if len(rows) == count:
+            horizon[code] = rows[-1][0]
+    return orders, horizon
 
 
 def _viewer_rows(

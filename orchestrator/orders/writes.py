@@ -34,7 +34,9 @@ from orchestrator.orders.onair import ChannelAir, SlotLookup
 from schedules.db import utc_iso
 
 SYSTEM = "sistem (stok tersedia)"
+_HEAD = 50  # waiting orders read per cancelled code before the whole list is needed
 _DIGIT = re.compile(r"\d")
+_LETTER_DIGIT = re.compile(r"[a-zA-Z]\d")  # what an ASCII code-like word must hold
 
 
 @dataclass
@@ -82,17 +84,13 @@ def ingest_page(
     """Store a page's new messages, apply their orders and cancels, save the cursor: at once."""
     with db.atomic():
         fresh = _fresh(db, messages)
-        parsed = [_parse(m.text, inputs.catalog.grammar) for m in fresh]
+        parsed = _parse_all(fresh, inputs.catalog.grammar)
         store.insert_messages(db, _message_rows(fresh, parsed, inputs))
-        book = _page_book(db, inputs.catalog, fresh, parsed)
-        decided: list[tuple[ChatMessage, Decision]] = []
-        for message, result in zip(fresh, parsed, strict=True):
-            if result.kind == "none":
-                continue
-            viewer = Viewer(message.platform, message.author_id, message.author_name)
-            items = [(item.code, item.qty) for item in result.items]
-            act = book.place if result.kind == "order" else book.cancel
-            decided += [(message, d) for d in act(viewer, items)]
+        book = _page_book(db, inputs.catalog, fresh, parsed, _HEAD)
+        decided = _decide(book, fresh, parsed)
+        if book.short:  # a waiting list read only in part was not enough: read it all
+            book = _page_book(db, inputs.catalog, fresh, parsed, None)
+            decided = _decide(book, fresh, parsed)
         outcome = _write(db, inputs, decided)
         if cursor is not None:
             store.save_cursor(db, cursor, inputs.received_at)
@@ -100,6 +98,33 @@ def ingest_page(
     outcome.unknown = _unknown(inputs, fresh, parsed)
     outcome.sold_out = _sold_out(book, {d.code for _, d in decided})
     return outcome
+
+
+def _decide(
+    book: Book, fresh: Sequence[ChatMessage], parsed: Sequence[ParseResult]
+) -> list[tuple[ChatMessage, Decision]]:
+    """Apply the page's orders and cancels to the book, in page order."""
+    decided: list[tuple[ChatMessage, Decision]] = []
+    for message, result in zip(fresh, parsed, strict=True):
+        if result.kind == "none":
+            continue
+        viewer = Viewer(message.platform, message.author_id, message.author_name)
+        items = [(item.code, item.qty) for item in result.items]
+        act = book.place if result.kind == "order" else book.cancel
+        decided += [(message, d) for d in act(viewer, items)]
+    return decided
+
+
+def _parse_all(messages: Sequence[ChatMessage], grammar) -> list[ParseResult]:
+    """Parse each message; a text seen before in the page is parsed once (chat repeats)."""
+    seen: dict[str, ParseResult] = {}
+    parsed = []
+    for m in messages:
+        result = seen.get(m.text)
+        if result is None:
+            result = seen[m.text] = _parse(m.text, grammar)
+        parsed.append(result)
+    return parsed
 
 
 def _parse(text: str, grammar) -> ParseResult:
@@ -153,19 +178,37 @@ def _message_rows(
 
 
 def _page_book(
-    db: Database, catalog: OrderCatalog, fresh: Sequence[ChatMessage], parsed: Sequence[ParseResult]
+    db: Database,
+    catalog: OrderCatalog,
+    fresh: Sequence[ChatMessage],
+    parsed: Sequence[ParseResult],
+    head: int | None,
 ) -> Book:
     """Load only what this page can change: the stock used of its codes, and for the codes
-    it cancels, their waiting lists (only a cancel moves one) and the cancellers' orders."""
+    it cancels, their waiting lists (only a cancel moves one) and the cancellers' orders.
+
+    With ``head``, only the first ``head`` orders of each waiting list are read: a cancel
+    frees a few units, which the front of the list takes. The book says when it was not
+    enough (``Book.short``).
+    """
     codes = {item.code for p in parsed for item in p.items}
     stocked = {c for c in codes if c in catalog.stock and catalog.stock[c].stock is not None}
     cancels = [(m, p) for m, p in zip(fresh, parsed, strict=True) if p.kind == "cancel"]
     cancelled = {item.code for _, p in cancels for item in p.items}
     cancellers = {(m.platform, m.author_id) for m, _ in cancels}
-    orders = store.book_orders(db, cancelled & stocked, cancellers, cancelled) if cancels else []
+    orders: list[BookOrder] = []
+    horizon: dict[str, int] = {}
+    if cancels and head is not None:
+        limits = {c: catalog.stock[c].stock for c in cancelled & stocked}
+        orders, horizon = store.waiting_heads(db, limits, head)
+        # The cancellers' own orders come with their viewer and replace those read above.
+        mine = {o.id: o for o in store.book_orders(db, (), cancellers, cancelled)}
+        orders = [o for o in orders if o.id not in mine] + list(mine.values())
+    elif cancels:
+        orders = store.book_orders(db, cancelled & stocked, cancellers, cancelled)
     used = store.stock_used(db, stocked) if stocked else {}
     next_id = store.next_order_id(db) if codes else 1
-    return Book(catalog.stock, orders, used, next_id)
+    return Book(catalog.stock, orders, used, next_id, horizon)
 
 
 def _by(message: ChatMessage | None) -> str:
@@ -251,8 +294,11 @@ def _unknown(
     for message, result in zip(fresh, parsed, strict=True):
         if result is not NONE and result.kind != "none":
             continue
-        if _DIGIT.search(message.text) is None:
+        text = message.text
+        if _DIGIT.search(text) is None:
             continue  # no digit, no code: skips the word split for most chatter
+        if text.isascii() and _LETTER_DIGIT.search(text) is None:
+            continue  # nor without a letter right before a digit ("2 pcs", "jam 10")
         codes = [w for w in code_like_words(message.text) if grammar.lookup(w) is None]
         if codes:
             slot_id = inputs.lookup.slot_at(inputs.air, message.channel, message.published_at)

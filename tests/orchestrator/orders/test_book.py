@@ -202,3 +202,23 @@ def test_host_release_of_paid_order_frees_its_stock():
 def test_host_status_moves(current, wanted, ok):
     """Orders move forward only; anything not cancelled can be cancelled."""
     assert (transition_error(current, wanted) is None) is ok
+
+
+def test_partly_loaded_waiting_list_asks_for_the_rest():
+    """A cancel freeing more stock than the loaded part can take marks the code short."""
+    loaded = [BookOrder(i, "K01", 1, "waiting", ("youtube", f"UC-{i}")) for i in (1, 2)]
+    book = Book(PRODUCTS, loaded, used={"K01": 5}, next_id=10, horizon={"K01": 2})
+    decisions = book.release(BookOrder(99, "K01", 3, "new", ("youtube", "UC-other")))
+    assert [d for d in decisions if isinstance(d, Promoted)] == [
+        Promoted(1, "K01", 1),
+        Promoted(2, "K01", 1),
+    ]
+    assert book.short == {"K01"}  # one unit is still free: orders past id 2 may take it
+
+
+def test_fully_served_partial_list_is_not_short():
+    """When the loaded part uses up all the freed stock, nothing more needs loading."""
+    loaded = [BookOrder(i, "K01", 1, "waiting", ("youtube", f"UC-{i}")) for i in (1, 2)]
+    book = Book(PRODUCTS, loaded, used={"K01": 5}, next_id=10, horizon={"K01": 2})
+    book.release(BookOrder(99, "K01", 2, "new", ("youtube", "UC-other")))
+    assert book.short == set()
