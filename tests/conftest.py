@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestrator.rehearsal.observers import CHROMIUM_ARGS  # noqa: F401 - tests import it here
 from orchestrator.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -53,14 +54,3 @@ def chromium() -> str:
             pytest.fail("Chromium is required under CI=true (make test installs it as root)")
         pytest.skip("no Chromium here: sudo apt-get install chromium")
     return path
-
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]

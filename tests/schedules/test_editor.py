@@ -19,6 +19,7 @@ from schedules.loader import load_paths
 from schedules.model import Channel, Event, Product, Slot, Vendor
 from schedules.web import STORE
 from tests.conftest import login
+from tests.schedules.test_editing import form
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2027, 2, 15, 8, 0, tzinfo=UTC)  # Monday 15:00 WIB
@@ -92,16 +93,7 @@ async def post(client, path: str, **fields: str):
 
 
 def slot_fields(**changes: str) -> dict[str, str]:
-    base = {
-        "channel": "utama",
-        "date": "2027-02-15",
-        "start": "16:00",
-        "end": "16:10",
-        "vendor_id": "kopi-a",
-        "products": "K01",
-        "title": "",
-    }
-    return {**base, **changes}
+    return form(**changes)
 
 
 # --- access ---------------------------------------------------------------------------

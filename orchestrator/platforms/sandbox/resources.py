@@ -8,6 +8,8 @@ import json
 from datetime import datetime
 from typing import Any
 
+from aiohttp import web
+
 from .chat import decode_token, encode_token
 from .clock import rfc3339
 from .errors import YouTubeError, bad_value, required
@@ -247,3 +249,15 @@ def check_cdn(cdn: dict[str, Any]) -> None:
             raise YouTubeError(400, missing, f"The liveStream resource must specify cdn.{name}.")
         if cdn[name] not in allowed:
             raise YouTubeError(400, invalid, f"cdn.{name} {cdn[name]!r} is not supported.")
+
+
+async def json_object(request: web.Request) -> dict[str, Any] | None:
+    """Read a JSON object body: ``{}`` when empty, ``None`` when it is not an object."""
+    raw = await request.read()
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +11,15 @@ from .appkeys import STATE_KEY
 from .chat import DEFAULT_PAGE, MAX_PAGE, MIN_PAGE
 from .clock import rfc3339
 from .errors import YouTubeError
-from .resources import int_param, list_page, one_filter, parse_parts, render, split_ids
+from .resources import (
+    int_param,
+    json_object,
+    list_page,
+    one_filter,
+    parse_parts,
+    render,
+    split_ids,
+)
 from .state import SandboxState
 
 PREFIX = "/youtube/v3"
@@ -136,14 +143,8 @@ def _check_auth(request: web.Request) -> None:
 
 async def _read_body(request: web.Request) -> Body:
     """Parse a JSON body (empty is fine), refusing malformed JSON like Google."""
-    raw = await request.read()
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
+    body = await json_object(request)
+    if body is None:
         raise YouTubeError(400, "parseError", "Parse Error", domain="global")
     return body
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -10,6 +9,7 @@ from aiohttp import web
 
 from .appkeys import STATE_KEY
 from .errors import SandboxError, ZoomError
+from .resources import json_object
 from .zoom_state import ZoomState
 
 PREFIX = "/v2"
@@ -38,14 +38,8 @@ async def issue_token(request: web.Request) -> web.Response:
 
 async def _read_body(request: web.Request) -> Body:
     """Parse a JSON body; zoomus sends none at all for an empty dict."""
-    raw = await request.read()
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
+    body = await json_object(request)
+    if body is None:
         raise ZoomError(400, 300, "Request Body should be a valid JSON object.")
     return body
 
