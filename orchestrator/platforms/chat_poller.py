@@ -99,10 +99,17 @@ class ChatPoller:
         self.platform_ms: int | None = None
         self.waits: deque[float] = deque(maxlen=500)  # the latest waits, for tests and benches
         self._wake = asyncio.Event()
+        self._stopping = False
         self._next_reply: datetime | None = None
 
     def stop(self) -> None:
         """Ask the loop to end at its next wait."""
+        self._stopping = True
+        self._wake.set()
+
+    def read_now(self) -> None:
+        """Cut the current wait short: the broadcast ended, so drain the chat at once,
+        before the platform stops serving it."""
         self._wake.set()
 
     async def run(self) -> None:
@@ -110,7 +117,8 @@ class ChatPoller:
         cursor = await self.host.desk.load_cursor(PLATFORM, self.chat_id)
         self.token = cursor.page_token if cursor else None
         self.platform_ms = cursor.polling_ms if cursor else None
-        while not self._wake.is_set():
+        while not self._stopping:
+            self._wake.clear()
             try:
                 wait = await self._step()
             except Exception:  # a loop that dies silently loses orders: log, report, go on
@@ -119,8 +127,11 @@ class ChatPoller:
             if wait is None:
                 return
             self.waits.append(wait)
-            moment = self.host.clock.now() + timedelta(seconds=wait)
-            await self.host.clock.sleep_until(moment, self._wake)
+            read_at = self.host.clock.now()
+            await self.host.clock.sleep_until(read_at + timedelta(seconds=wait), self._wake)
+            if not self._stopping:  # woken early to drain: still respect YouTube's minimum
+                floor = timedelta(milliseconds=self.platform_ms or 0)
+                await self.host.clock.sleep_until(read_at + floor)
         self._report(STOPPED, "stopped")
 
     async def _step(self) -> float | None:
@@ -294,10 +305,14 @@ class ChatPollers:
         await asyncio.gather(*tasks, return_exceptions=True)
 
     def on_platform(self, channel: str, data: Mapping[str, Any]) -> None:
-        """Give a live or testing broadcast's chat a poller (an ended one stops by itself)."""
+        """Give a live or testing broadcast's chat a poller; read an ended one at once."""
         chat_id = data.get("live_chat_id")
         if chat_id and data.get("broadcast_status") in LIVE_STATUSES:
             self.start(channel, str(chat_id))
+        elif chat_id and data.get("broadcast_status") in ("complete", "revoked"):
+            poller = self.pollers.get(channel)
+            if poller is not None and poller.chat_id == str(chat_id):
+                poller.read_now()
 
     async def follow(self, publisher: Publisher) -> None:
         """Listen to ``platform`` messages for as long as the app runs."""

@@ -20,6 +20,7 @@ from orchestrator.errors import NotFound, StartupError
 from orchestrator.rotation.service import Rotation
 
 from . import resources
+from .retry import RetryPolicy
 from .sandbox import Sandbox, start_sandbox
 from .youtube import YouTube
 from .zoom import Zoom
@@ -109,14 +110,25 @@ async def _local(app: web.Application, clock: Any) -> Wired:
         f"YouTube & Zoom: sandbox lokal di {sandbox.base_url}"
         " (tanpa kredensial / no credentials set)"
     )
+    policy = scaled_policy(clock)
     return Wired(
-        YouTube.for_sandbox(sandbox.youtube_endpoint, clock=clock),
-        Zoom.for_sandbox(sandbox.base_url, clock=clock),
+        YouTube.for_sandbox(sandbox.youtube_endpoint, clock=clock, policy=policy),
+        Zoom.for_sandbox(sandbox.base_url, clock=clock, policy=policy),
         scope=LOCAL_SCOPE,
         mode="sandbox",
         banner=[line],
         sandbox=sandbox,
     )
+
+
+def scaled_policy(clock: Any) -> RetryPolicy:
+    """Back off in the clock's time: a rehearsal at 600x waits 600 times less.
+
+    The sandbox runs on the same clock, so its rate limits and chat windows shrink too;
+    a real-time backoff there would outlast them.
+    """
+    speed = float(getattr(clock, "speed", 1.0) or 1.0)
+    return RetryPolicy(time_scale=1.0 / speed)
 
 
 def codes_on_air(rotation: Rotation, channel: str) -> tuple[str, ...]:
