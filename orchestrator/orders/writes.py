@@ -105,11 +105,14 @@ def _decide(
 ) -> list[tuple[ChatMessage, Decision]]:
     """Apply the page's orders and cancels to the book, in page order."""
     decided: list[tuple[ChatMessage, Decision]] = []
+    items_of: dict[int, list[tuple[str, int]]] = {}  # a repeated text shares its result
     for message, result in zip(fresh, parsed, strict=True):
         if result.kind == "none":
             continue
         viewer = Viewer(message.platform, message.author_id, message.author_name)
-        items = [(item.code, item.qty) for item in result.items]
+        items = items_of.get(id(result))
+        if items is None:
+            items = items_of[id(result)] = [(item.code, item.qty) for item in result.items]
         act = book.place if result.kind == "order" else book.cancel
         decided += [(message, d) for d in act(viewer, items)]
     return decided
@@ -291,20 +294,29 @@ def _unknown(
     """Messages that ordered nothing but name code-like words the catalog does not have."""
     found = []
     grammar = inputs.catalog.grammar
+    seen: dict[str, list[str]] = {}  # text -> its unknown codes (chat repeats texts)
     for message, result in zip(fresh, parsed, strict=True):
         if result is not NONE and result.kind != "none":
             continue
         text = message.text
-        if _DIGIT.search(text) is None:
-            continue  # no digit, no code: skips the word split for most chatter
-        if text.isascii() and _LETTER_DIGIT.search(text) is None:
-            continue  # nor without a letter right before a digit ("2 pcs", "jam 10")
-        codes = [w for w in code_like_words(message.text) if grammar.lookup(w) is None]
+        codes = seen.get(text)
+        if codes is None:
+            codes = seen[text] = _unknown_codes(text, grammar)
         if codes:
+            codes = list(codes)
             slot_id = inputs.lookup.slot_at(inputs.air, message.channel, message.published_at)
             on_air = inputs.catalog.slot_codes.get(slot_id or "", ())
             found.append(Unknown(message, codes, on_air))
     return found
+
+
+def _unknown_codes(text: str, grammar) -> list[str]:
+    """The code-like words of ``text`` that the catalog does not have."""
+    if _DIGIT.search(text) is None:
+        return []  # no digit, no code: skips the word split for most chatter
+    if text.isascii() and _LETTER_DIGIT.search(text) is None:
+        return []  # nor without a letter right before a digit ("2 pcs", "jam 10")
+    return [w for w in code_like_words(text) if grammar.lookup(w) is None]
 
 
 # -- the host's changes ---------------------------------------------------------------

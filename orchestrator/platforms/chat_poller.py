@@ -101,11 +101,45 @@ class ChatPoller:
         self._wake = asyncio.Event()
         self._stopping = False
         self._next_reply: datetime | None = None
+        # The next page, already being read while this one is stored (when behind):
+        # (the token it reads from, the task). Used only if that token got committed.
+        self._ahead: tuple[str | None, asyncio.Task[Any]] | None = None
 
     def stop(self) -> None:
         """Ask the loop to end at its next wait."""
         self._stopping = True
+        self._drop_ahead()
         self._wake.set()
+
+    def _drop_ahead(self) -> None:
+        """Forget a page read ahead (its token was not committed, or the loop ends)."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and not ahead[1].done():
+            ahead[1].cancel()
+        elif ahead is not None and not ahead[1].cancelled():
+            ahead[1].exception()  # retrieved: a failed read ahead is read again in order
+
+    def _read_ahead(self, token: str | None, not_before: datetime) -> None:
+        """Start reading the page after ``token`` while the current page is stored; the
+        read waits for the platform's minimum interval since the last one first."""
+        size = self.host.settings.max_results
+
+        async def read() -> Any:
+            await self.host.clock.sleep_until(not_before)
+            return await self.host.youtube.list_chat(self.chat_id, token, size)
+
+        self._ahead = (token, asyncio.create_task(read(), name=f"chat-read-{self.channel}"))
+
+    async def _read(self) -> Any:
+        """The next page after ``self.token``: the one read ahead, or a read now."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead[0] == self.token:
+            return await ahead[1]
+        if ahead is not None:
+            self._ahead = ahead
+            self._drop_ahead()
+        size = self.host.settings.max_results
+        return await self.host.youtube.list_chat(self.chat_id, self.token, size)
 
     def read_now(self) -> None:
         """Cut the current wait short: the broadcast ended, so drain the chat at once,
@@ -117,12 +151,19 @@ class ChatPoller:
         cursor = await self.host.desk.load_cursor(PLATFORM, self.chat_id)
         self.token = cursor.page_token if cursor else None
         self.platform_ms = cursor.polling_ms if cursor else None
+        try:
+            await self._loop()
+        finally:  # also when cancelled: a page read ahead is not needed any more
+            self._drop_ahead()
+
+    async def _loop(self) -> None:
         while not self._stopping:
             self._wake.clear()
             try:
                 wait = await self._step()
             except Exception:  # a loop that dies silently loses orders: log, report, go on
                 log.exception("Chat poller %s failed", self.channel)
+                self._drop_ahead()
                 wait = self._report_retry("internalError", self.host.plan(self.platform_ms))
             if wait is None:
                 return
@@ -138,16 +179,23 @@ class ChatPoller:
         """Read and store one page; return the wait before the next, None to stop."""
         plan = self.host.plan(self.platform_ms)
         if plan.reason == qp.QUOTA_EXCEEDED:
+            self._drop_ahead()
             return self._quota_gone()
         try:
-            size = self.host.settings.max_results
-            page = await self.host.youtube.list_chat(self.chat_id, self.token, size)
+            page = await self._read()
         except PlatformError as err:
             return self._failed(err, plan)
-        ended = await self._store(page)
+        read_at = self.host.clock.now()
         full = len(page.items) >= self.host.settings.max_results
+        if full and plan.needed_s != float("inf") and not self._stopping:
+            # Behind: read the next page while this one is stored. Its token is used only
+            # once this page (with that token) committed; pages are stored in order.
+            floor = timedelta(milliseconds=page.polling_ms or 0)
+            self._read_ahead(page.next_page_token or self.token, read_at + floor)
+        ended = await self._store(page)
         # offlineAt with a full page: the chat's last messages are still to come.
         if ended or (page.offline_at is not None and not full):
+            self._drop_ahead()
             return self._ended()
         await self._reply()
         return self._next_wait(full)
