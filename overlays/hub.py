@@ -15,7 +15,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -285,11 +285,3 @@ def _hostname(url: str) -> str:
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
-
-
-def origins_from(values: Sequence[str] | str | None) -> tuple[str, ...]:
-    """Split a configured allow-list (comma-separated text or a list) into origins."""
-    if not values:
-        return ()
-    items = values.split(",") if isinstance(values, str) else values
-    return tuple(v.strip() for v in items if v.strip())

@@ -168,15 +168,6 @@ def load_event(db: Database) -> Event | None:
 _VENDOR_FIELDS = ("id", "name", "category", "owner", "whatsapp", "kecamatan", "description")
 
 
-def load_slots(db: Database, channel: str | None = None) -> list[Slot]:
-    """Read slots (one channel's, or all) in time order without loading the whole event."""
-    if channel is None:
-        rows = db.query("SELECT * FROM slots ORDER BY start_utc")
-    else:
-        rows = db.query("SELECT * FROM slots WHERE channel = ? ORDER BY start_utc", [channel])
-    return [_row_slot(r) for r in rows]
-
-
 def upsert_slot(db: Database, slot: Slot) -> int:
     """Add or change one slot and bump the revision; return the new revision."""
     with db.atomic():

@@ -9,7 +9,6 @@ clock runs ``speed`` times faster and jumps over the quiet hours between shows.
 from __future__ import annotations
 
 import asyncio
-import random
 import shutil
 import tempfile
 import time
@@ -68,7 +67,6 @@ class Run:
     sandbox_state: object | None = None
     audiences: list = field(default_factory=list)
     quota_by_day: dict[str, int] = field(default_factory=dict)
-    adapter_stats: dict[str, int] = field(default_factory=dict)
     browser_revs: dict[str, int] = field(default_factory=dict)
 
 
@@ -155,7 +153,6 @@ async def _play(app, options: Options, loaded: LoadResult, db_path: Path, progre
     watcher = OverlayWatcher(app[HUB].port, rotation.channels)
     watcher.start()
     run = Run(options, loaded, db_path, recorder, watcher, time.monotonic())
-    random.seed(options.seed)
     last_end = max(s.end for s in loaded.event.slots)
     ticks = 0
     while clock.now() < last_end + FINISH_GRACE:

@@ -91,7 +91,3 @@ def save_run_state(db: Database, channel: str, row: dict) -> None:
         db["run_state"].upsert(
             {"channel": channel, **row, "updated_utc": utc_iso(datetime.now(UTC))}, pk="channel"
         )
-
-
-def load_run_state(db: Database) -> dict[str, dict]:
-    return {r["channel"]: r for r in db.query("SELECT * FROM run_state")}
