@@ -11,7 +11,7 @@ page tokens. Callers wrap multi-step writes in one ``db.atomic()``.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlite_utils import Database
@@ -56,7 +56,13 @@ def _create_tables(db: Database) -> None:
             db.execute(statement)
 
 
-MIGRATIONS = [_create_tables]
+def _index_open_orders_by_viewer(db: Database) -> None:
+    """A cancel reads the viewer's open orders of some codes: answer it from the index."""
+    db.execute("DROP INDEX IF EXISTS orders_viewer")
+    db.execute("CREATE INDEX orders_viewer_code ON orders (platform, author_id, code, status, qty)")
+
+
+MIGRATIONS = [_create_tables, _index_open_orders_by_viewer]
 
 
 def migrate(db: Database) -> None:
@@ -140,11 +146,10 @@ def stock_used(db: Database, codes: Iterable[str] | None = None) -> dict[str, in
 def book_orders(
     db: Database,
     waiting_codes: Iterable[str],
-    viewers: Iterable[tuple[str, str]] = (),
-    viewer_codes: Iterable[str] = (),
+    viewer_codes: Iterable[tuple[str, str, str]] = (),
 ) -> list[BookOrder]:
     """Load what the book may change: the waiting lists of ``waiting_codes`` and the open
-    (new, confirmed, waiting) orders of ``viewers`` (platform, author id) for ``viewer_codes``."""
+    (new, confirmed, waiting) orders of each (platform, author id, code) of ``viewer_codes``."""
     rows: dict[int, tuple] = {}
     # Moving a waiting order up needs no viewer: reading only the columns of the
     # (code, status, qty) index keeps this off the table. A canceller's own waiting
@@ -155,48 +160,33 @@ def book_orders(
             f" AND code IN ({_marks(len(chunk))})"
         )
         rows.update((r[0], r) for r in db.execute(sql, [WAITING, *chunk]))
-    rows.update(_viewer_rows(db, viewers, sorted(set(viewer_codes))))
+    # One look-up of the (platform, author, code, status, qty) index per pair asked.
+    sql = (
+        "SELECT id, code, qty, status, platform, author_id FROM orders"
+        f" WHERE platform = ? AND author_id = ? AND code = ? AND status IN ({_marks(len(_OPEN))})"
+    )
+    for key in sorted(set(viewer_codes)):
+        rows.update((r[0], r) for r in db.execute(sql, [*key, *_OPEN]))
     return [BookOrder(r[0], r[1], r[2], r[3], (r[4], r[5])) for r in rows.values()]
 
 
-def waiting_heads(
-    db: Database, stock: Mapping[str, int], count: int
-) -> tuple[list[BookOrder], dict[str, int]]:
-    """The first ``count`` waiting orders of each code that could ever fit its ``stock``,
-    and for each code with more of them, the id of the last one read (its horizon).
+def waiting_head(
+    db: Database, code: str, max_qty: int, count: int | None
+) -> tuple[list[BookOrder], int | None]:
+    """The first ``count`` (None: all) waiting orders of ``code`` of at most ``max_qty``
+    units, oldest first, and the id of the last one read when there may be more.
 
-    Orders with more units than the stock can never move up, so they are left out.
+    Bigger orders cannot move up in the caller's page, so they are left out.
     """
-    orders: list[BookOrder] = []
-    horizon: dict[str, int] = {}
-    sql = (
-        "SELECT id, qty FROM orders WHERE code = ? AND status = ? AND qty <= ? ORDER BY id LIMIT ?"
-    )
-    for code in sorted(stock):
-        rows = db.execute(sql, [code, WAITING, stock[code], count]).fetchall()
-        orders += [BookOrder(i, code, qty, WAITING, ("", "")) for i, qty in rows]
-        if len(rows) == count:
-            horizon[code] = rows[-1][0]
-    return orders, horizon
-
-
-def _viewer_rows(
-    db: Database, viewers: Iterable[tuple[str, str]], codes: list[str]
-) -> dict[int, tuple]:
-    """The open orders of ``viewers`` for ``codes``, by id."""
-    rows: dict[int, tuple] = {}
-    by_platform: dict[str, list[str]] = {}
-    for platform, author in set(viewers):
-        by_platform.setdefault(platform, []).append(author)
-    for platform, authors in by_platform.items():
-        for chunk in _chunks(sorted(authors)):
-            sql = (
-                "SELECT id, code, qty, status, platform, author_id FROM orders"
-                f" WHERE platform = ? AND author_id IN ({_marks(len(chunk))})"
-                f" AND status IN ({_marks(len(_OPEN))}) AND code IN ({_marks(len(codes))})"
-            )
-            rows.update((r[0], r) for r in db.execute(sql, [platform, *chunk, *_OPEN, *codes]))
-    return rows
+    sql = "SELECT id, qty FROM orders WHERE code = ? AND status = ? AND qty <= ? ORDER BY id"
+    params: list = [code, WAITING, max_qty]
+    if count is not None:
+        sql += " LIMIT ?"
+        params.append(count)
+    rows = db.execute(sql, params).fetchall()
+    orders = [BookOrder(i, code, qty, WAITING, ("", "")) for i, qty in rows]
+    more = count is not None and len(rows) == count
+    return orders, (rows[-1][0] if more else None)
 
 
 def insert_orders(db: Database, rows: Sequence[tuple]) -> None:

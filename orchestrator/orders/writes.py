@@ -29,12 +29,12 @@ from orchestrator.orders.book import (
     transition_error,
 )
 from orchestrator.orders.catalog import OrderCatalog
-from orchestrator.orders.model import CANCELLED, NEW, ChatMessage, Cursor, Order
+from orchestrator.orders.model import CANCELLED, HOLDS_STOCK, NEW, ChatMessage, Cursor, Order
 from orchestrator.orders.onair import ChannelAir, SlotLookup
 from schedules.db import utc_iso
 
 SYSTEM = "sistem (stok tersedia)"
-_HEAD = 50  # waiting orders read per cancelled code before the whole list is needed
+_HEAD = 8  # waiting orders read at least per cancelled code before the whole list is needed
 _DIGIT = re.compile(r"\d")
 _LETTER_DIGIT = re.compile(r"[a-zA-Z]\d")  # what an ASCII code-like word must hold
 
@@ -86,10 +86,10 @@ def ingest_page(
         fresh = _fresh(db, messages)
         parsed = _parse_all(fresh, inputs.catalog.grammar)
         store.insert_messages(db, _message_rows(fresh, parsed, inputs))
-        book = _page_book(db, inputs.catalog, fresh, parsed, _HEAD)
+        book = _page_book(db, inputs.catalog, fresh, parsed)
         decided = _decide(book, fresh, parsed)
         if book.short:  # a waiting list read only in part was not enough: read it all
-            book = _page_book(db, inputs.catalog, fresh, parsed, None)
+            book = _page_book(db, inputs.catalog, fresh, parsed, frozenset(book.short))
             decided = _decide(book, fresh, parsed)
         outcome = _write(db, inputs, decided)
         if cursor is not None:
@@ -185,33 +185,54 @@ def _page_book(
     catalog: OrderCatalog,
     fresh: Sequence[ChatMessage],
     parsed: Sequence[ParseResult],
-    head: int | None,
+    whole: frozenset[str] = frozenset(),
 ) -> Book:
     """Load only what this page can change: the stock used of its codes, and for the codes
-    it cancels, their waiting lists (only a cancel moves one) and the cancellers' orders.
+    it cancels, the cancellers' open orders and the front of the waiting lists.
 
-    With ``head``, only the first ``head`` orders of each waiting list are read: a cancel
-    frees a few units, which the front of the list takes. The book says when it was not
+    A cancel frees at most what was free already plus what the cancellers hold, so only
+    waiting orders no bigger than that can move up, and no more of them than that many
+    units; the first few such orders are read. The
+    codes in ``whole`` have their whole list read: the book says when the front was not
     enough (``Book.short``).
     """
     codes = {item.code for p in parsed for item in p.items}
     stocked = {c for c in codes if c in catalog.stock and catalog.stock[c].stock is not None}
-    cancels = [(m, p) for m, p in zip(fresh, parsed, strict=True) if p.kind == "cancel"]
-    cancelled = {item.code for _, p in cancels for item in p.items}
-    cancellers = {(m.platform, m.author_id) for m, _ in cancels}
-    orders: list[BookOrder] = []
-    horizon: dict[str, int] = {}
-    if cancels and head is not None:
-        limits = {c: catalog.stock[c].stock for c in cancelled & stocked}
-        orders, horizon = store.waiting_heads(db, limits, head)
-        # The cancellers' own orders come with their viewer and replace those read above.
-        mine = {o.id: o for o in store.book_orders(db, (), cancellers, cancelled)}
-        orders = [o for o in orders if o.id not in mine] + list(mine.values())
-    elif cancels:
-        orders = store.book_orders(db, cancelled & stocked, cancellers, cancelled)
     used = store.stock_used(db, stocked) if stocked else {}
     next_id = store.next_order_id(db) if codes else 1
+    cancels = [(m, p) for m, p in zip(fresh, parsed, strict=True) if p.kind == "cancel"]
+    if not cancels:
+        return Book(catalog.stock, (), used, next_id)
+    cancelled = {item.code for _, p in cancels for item in p.items}
+    asked = {(m.platform, m.author_id, item.code) for m, p in cancels for item in p.items}
+    mine = store.book_orders(db, (), asked)
+    held = _held(mine)
+    orders, horizon = list(mine), {}
+    known = {o.id for o in mine}
+    for code in sorted(cancelled & stocked):
+        stock = catalog.stock[code].stock or 0
+        bound = min(stock, max(0, stock - used.get(code, 0)) + held.get(code, 0))
+        if bound <= 0:
+            continue  # nothing can be freed: no waiting order moves up
+        head = None if code in whole else max(bound, _HEAD)
+        rows, last = store.waiting_head(db, code, bound, head)
+        orders += [o for o in rows if o.id not in known]
+        if last is not None:
+            horizon[code] = last
     return Book(catalog.stock, orders, used, next_id, horizon)
+
+
+def _held(orders: Sequence[BookOrder]) -> dict[str, int]:
+    """Units each code's ``orders`` hold: all a cancel of them can free.
+
+    Orders placed in the page and cancelled in it only give back units they took from
+    what was free before the page, so free units never exceed what was free plus this.
+    """
+    units: dict[str, int] = {}
+    for order in orders:
+        if order.status in HOLDS_STOCK:
+            units[order.code] = units.get(order.code, 0) + order.qty
+    return units
 
 
 def _by(message: ChatMessage | None) -> str:
@@ -350,7 +371,7 @@ def change_status(
 
 def _code_book(db: Database, catalog: OrderCatalog, code: str) -> Book:
     stocked = code in catalog.stock and catalog.stock[code].stock is not None
-    orders = store.book_orders(db, [code] if stocked else [], [])
+    orders = store.book_orders(db, [code] if stocked else [])
     used = store.stock_used(db, [code]) if stocked else {}
     return Book(catalog.stock, orders, used)
 
@@ -390,7 +411,7 @@ def settle_stock(db: Database, catalog: OrderCatalog, now: datetime) -> Outcome:
     """After the organiser changed stock: move up every waiting order that now fits."""
     with db.atomic():
         waiting_codes = [c for c, s in catalog.stock.items() if s.stock is not None]
-        book = Book(catalog.stock, store.book_orders(db, waiting_codes, []), store.stock_used(db))
+        book = Book(catalog.stock, store.book_orders(db, waiting_codes), store.stock_used(db))
         return _write_host(db, catalog, book, book.settle_all(), SYSTEM, now)
 
 
