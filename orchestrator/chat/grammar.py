@@ -63,6 +63,8 @@ _CODE, _NUM, _SKIP, _OTHER, _ORDER, _CANCEL, _NEG, _JADI, _QUESTION = range(9)
 _TALK = (1 << _OTHER) | (1 << _NEG) | (1 << _JADI)  # words that make rule 5 say "none"
 
 _OTHER_TOKEN: tuple[int, Any] = (_OTHER, None)
+# Talk too, but shaped like a code the catalog lacks (``Z99``): worth a polite reply.
+_ABSENT_CODE: tuple[int, Any] = (_OTHER, "absent")
 _VOCAB: dict[str, tuple[int, Any]] = {
     "x": (_SKIP, None),  # the "x" of "x 2" or "2 x k01"
     **dict.fromkeys(UNITS | FILLERS, (_SKIP, None)),
@@ -214,14 +216,19 @@ def _classify(word: str, by_key: dict[str, str]) -> tuple[int, Any]:
         code = by_key.get(_code_key(letters, digits))
         if code is not None:
             return _CODE, code
-        return (_NUM, int(digits)) if letters == "x" else _OTHER_TOKEN
+        if letters == "x":
+            return _NUM, int(digits)
+        return _ABSENT_CODE if letters.isalpha() else _OTHER_TOKEN
     return _NUM, _number(number if number is not None else x_number)
 
 
-def _tokens(words: list[str], catalog: Catalog) -> tuple[list[tuple[int, Any]], int]:
+def _tokens(
+    words: list[str], catalog: Catalog, absent: list[str] | None = None
+) -> tuple[list[tuple[int, Any]], int]:
     """Tag every word; the int has bit ``1 << tag`` set for each tag seen.
 
     A question word returns no tokens (rule 2); "jadi" after a negation is a cancel word.
+    Code-shaped words the catalog lacks go to ``absent`` (upper-cased, each once).
     """
     tokens: list[tuple[int, Any]] = []
     seen = 0
@@ -233,6 +240,8 @@ def _tokens(words: list[str], catalog: Catalog) -> tuple[list[tuple[int, Any]], 
         if token is None:
             # Letters alone are never a code or a number: skip the regex for plain talk.
             token = _OTHER_TOKEN if word.isalpha() else _classify(word, by_key)
+            if token is _ABSENT_CODE and absent is not None and word.upper() not in absent:
+                absent.append(word.upper())
         tag = token[0]
         if tag == _QUESTION:
             return [], 0
@@ -285,12 +294,30 @@ def _items(tokens: list[tuple[int, Any]], default: int) -> tuple[Item, ...]:
 
 def parse(text: str, catalog: Catalog) -> ParseResult:
     """Read one chat message against the catalog, applying ORDER-GRAMMAR.md's rules in order."""
+    return _read(text, catalog, None)[0]
+
+
+def parse_with_absent(text: str, catalog: Catalog) -> tuple[ParseResult, list[str]]:
+    """``parse``, and for a message that orders nothing, the code-shaped words it names
+    that the catalog lacks (``code_like_words`` less the catalog's), mostly in one reading."""
+    absent: list[str] = []
+    result, whole = _read(text, catalog, absent)
+    if result is not NONE:
+        return result, []
+    if not whole:  # a question stopped the reading: look at every word again
+        absent = [w for w in code_like_words(text) if catalog.lookup(w) is None]
+    return result, absent
+
+
+def _read(text: str, catalog: Catalog, absent: list[str] | None) -> tuple[ParseResult, bool]:
+    """``parse``, saying whether every word was read (a question stops it early)."""
     text = _normalise(text)
     if "?" in text:
-        return NONE
-    tokens, seen = _tokens(_words(text), catalog)
+        return NONE, False
+    words = _words(text)
+    tokens, seen = _tokens(words, catalog, absent)
     if not seen & (1 << _CODE):
-        return NONE
+        return NONE, bool(tokens) or not words
     if seen & (1 << _CANCEL):
         kind: Kind = "cancel"
         items = _items(tokens, default=0)
@@ -298,8 +325,8 @@ def parse(text: str, catalog: Catalog) -> ParseResult:
         kind = "order"
         items = _items(tokens, default=1)
     else:
-        return NONE
-    return ParseResult(kind, items) if items else NONE
+        return NONE, True
+    return (ParseResult(kind, items) if items else NONE), True
 
 
 def code_like_words(text: str) -> list[str]:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from orchestrator.chat.grammar import NONE, ParseResult, code_like_words, parse
+from orchestrator.chat.grammar import NONE, ParseResult, parse_with_absent
 from orchestrator.errors import Conflict, NotFound
 from orchestrator.orders import store
 from orchestrator.orders.book import (
@@ -36,7 +36,6 @@ from schedules.db import utc_iso
 SYSTEM = "sistem (stok tersedia)"
 _HEAD = 8  # waiting orders read at least per cancelled code before the whole list is needed
 _DIGIT = re.compile(r"\d")
-_LETTER_DIGIT = re.compile(r"[a-zA-Z]\d")  # what an ASCII code-like word must hold
 
 
 @dataclass
@@ -84,7 +83,7 @@ def ingest_page(
     """Store a page's new messages, apply their orders and cancels, save the cursor: at once."""
     with db.atomic():
         fresh = _fresh(db, messages)
-        parsed = _parse_all(fresh, inputs.catalog.grammar)
+        parsed, absent = _parse_all(fresh, inputs.catalog.grammar)
         store.insert_messages(db, _message_rows(fresh, parsed, inputs))
         book = _page_book(db, inputs.catalog, fresh, parsed)
         decided = _decide(book, fresh, parsed)
@@ -95,7 +94,7 @@ def ingest_page(
         if cursor is not None:
             store.save_cursor(db, cursor, inputs.received_at)
     outcome.new_messages, outcome.duplicates = len(fresh), len(messages) - len(fresh)
-    outcome.unknown = _unknown(inputs, fresh, parsed)
+    outcome.unknown = _unknown(inputs, fresh, absent)
     outcome.sold_out = _sold_out(book, {d.code for _, d in decided})
     return outcome
 
@@ -118,24 +117,34 @@ def _decide(
     return decided
 
 
-def _parse_all(messages: Sequence[ChatMessage], grammar) -> list[ParseResult]:
-    """Parse each message; a text seen before in the page is parsed once (chat repeats)."""
+def _parse_all(
+    messages: Sequence[ChatMessage], grammar
+) -> tuple[list[ParseResult], dict[str, list[str]]]:
+    """Parse each message, and find the texts naming codes the catalog lacks (text -> codes).
+
+    A text seen before in the page is parsed once (chat repeats).
+    """
     seen: dict[str, ParseResult] = {}
+    absent: dict[str, list[str]] = {}
     parsed = []
     for m in messages:
-        result = seen.get(m.text)
+        text = m.text
+        result = seen.get(text)
         if result is None:
-            result = seen[m.text] = _parse(m.text, grammar)
+            result, codes = _parse(text, grammar)
+            seen[text] = result
+            if codes:
+                absent[text] = codes
         parsed.append(result)
-    return parsed
+    return parsed, absent
 
 
-def _parse(text: str, grammar) -> ParseResult:
+def _parse(text: str, grammar) -> tuple[ParseResult, list[str]]:
     """Parse, skipping plain chatter: every code has a digit, so ASCII text without one
     cannot name a code (non-ASCII text may hold digits that NFKC makes, e.g. ``１``)."""
     if text.isascii() and _DIGIT.search(text) is None:
-        return NONE
-    return parse(text, grammar)
+        return NONE, []
+    return parse_with_absent(text, grammar)
 
 
 def _iso(moment: datetime) -> str:
@@ -310,34 +319,17 @@ def _order_row(o: Order, now: str, stamps: dict[str, str]) -> tuple:
 
 
 def _unknown(
-    inputs: PageInputs, fresh: Sequence[ChatMessage], parsed: Sequence[ParseResult]
+    inputs: PageInputs, fresh: Sequence[ChatMessage], absent: dict[str, list[str]]
 ) -> list[Unknown]:
     """Messages that ordered nothing but name code-like words the catalog does not have."""
     found = []
-    grammar = inputs.catalog.grammar
-    seen: dict[str, list[str]] = {}  # text -> its unknown codes (chat repeats texts)
-    for message, result in zip(fresh, parsed, strict=True):
-        if result is not NONE and result.kind != "none":
-            continue
-        text = message.text
-        codes = seen.get(text)
-        if codes is None:
-            codes = seen[text] = _unknown_codes(text, grammar)
+    for message in fresh:
+        codes = absent.get(message.text)
         if codes:
-            codes = list(codes)
             slot_id = inputs.lookup.slot_at(inputs.air, message.channel, message.published_at)
             on_air = inputs.catalog.slot_codes.get(slot_id or "", ())
-            found.append(Unknown(message, codes, on_air))
+            found.append(Unknown(message, list(codes), on_air))
     return found
-
-
-def _unknown_codes(text: str, grammar) -> list[str]:
-    """The code-like words of ``text`` that the catalog does not have."""
-    if _DIGIT.search(text) is None:
-        return []  # no digit, no code: skips the word split for most chatter
-    if text.isascii() and _LETTER_DIGIT.search(text) is None:
-        return []  # nor without a letter right before a digit ("2 pcs", "jam 10")
-    return [w for w in code_like_words(text) if grammar.lookup(w) is None]
 
 
 # -- the host's changes ---------------------------------------------------------------

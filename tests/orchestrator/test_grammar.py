@@ -25,6 +25,7 @@ from orchestrator.chat.grammar import (
     ParseResult,
     code_like_words,
     parse,
+    parse_with_absent,
 )
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -392,6 +393,39 @@ def test_never_raises_on_grammar_vocabulary(parts: list[tuple[str, str]]) -> Non
     """Messages built from the grammar's own words and codes always give a sane result."""
     text = "".join(word + sep for word, sep in parts)
     assert_well_formed(parse(text, CATALOG), CATALOG)
+
+
+def absent_the_long_way(text: str, catalog: Catalog) -> list[str]:
+    return [w for w in code_like_words(text) if catalog.lookup(w) is None]
+
+
+@settings(max_examples=500, database=None, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(VOCABULARY), st.sampled_from(SEPARATORS)), max_size=12)
+    | st.text(max_size=60).map(lambda text: [(text, "")])
+)
+def test_parse_with_absent_agrees_with_parse_and_code_like_words(parts) -> None:
+    """The one-pass reading gives parse's result, and for a message ordering nothing the
+    code-shaped words the catalog lacks, as listing them the long way does."""
+    text = "".join(word + sep for word, sep in parts)
+    result, absent = parse_with_absent(text, CATALOG)
+    assert result == parse(text, CATALOG)
+    assert absent == ([] if result.kind != "none" else absent_the_long_way(text, CATALOG))
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("mau Z99 kak", ["Z99"]),
+        ("ada Z99?", ["Z99"]),  # a question stops the grammar, not the list
+        ("berapa z1 sama Y2", ["Z1", "Y2"]),
+        ("K01 2", []),  # an order: nothing to answer
+        ("mau k01x2 z9 z9", []),  # K01 is ordered, so z9 needs no reply
+        ("halo abcd1 x5", []),
+    ],
+)
+def test_parse_with_absent_examples(text: str, absent: list[str]) -> None:
+    assert parse_with_absent(text, CATALOG)[1] == absent
 
 
 @settings(max_examples=200, database=None, deadline=None)
