@@ -244,6 +244,8 @@ def _tokens(
                 absent.append(word.upper())
         tag = token[0]
         if tag == _QUESTION:
+            if absent is not None:
+                _find_absent(words, catalog, absent)  # the words after it too
             return [], 0
         if tag == _JADI and previous == _NEG:
             tag = _CANCEL
@@ -251,6 +253,17 @@ def _tokens(
         tokens.append(token)
         previous = tag
     return tokens, seen
+
+
+def _find_absent(words: list[str], catalog: Catalog, absent: list[str]) -> None:
+    """Add the code-shaped words of ``words`` the catalog lacks to ``absent`` (once each)."""
+    known = catalog.words.get
+    for word in words:
+        if word.isalpha():
+            continue
+        token = known(word) or _classify(word, catalog.by_key)
+        if token is _ABSENT_CODE and word.upper() not in absent:
+            absent.append(word.upper())
 
 
 def _quantity(tokens: list[tuple[int, Any]], at: int, step: int) -> int | None:
@@ -294,30 +307,27 @@ def _items(tokens: list[tuple[int, Any]], default: int) -> tuple[Item, ...]:
 
 def parse(text: str, catalog: Catalog) -> ParseResult:
     """Read one chat message against the catalog, applying ORDER-GRAMMAR.md's rules in order."""
-    return _read(text, catalog, None)[0]
+    return _read(text, catalog, None)
 
 
 def parse_with_absent(text: str, catalog: Catalog) -> tuple[ParseResult, list[str]]:
     """``parse``, and for a message that orders nothing, the code-shaped words it names
-    that the catalog lacks (``code_like_words`` less the catalog's), mostly in one reading."""
+    that the catalog lacks (``code_like_words`` less the catalog's), in one reading."""
     absent: list[str] = []
-    result, whole = _read(text, catalog, absent)
-    if result is not NONE:
-        return result, []
-    if not whole:  # a question stopped the reading: look at every word again
-        absent = [w for w in code_like_words(text) if catalog.lookup(w) is None]
-    return result, absent
+    result = _read(text, catalog, absent)
+    return result, (absent if result is NONE else [])
 
 
-def _read(text: str, catalog: Catalog, absent: list[str] | None) -> tuple[ParseResult, bool]:
-    """``parse``, saying whether every word was read (a question stops it early)."""
+def _read(text: str, catalog: Catalog, absent: list[str] | None) -> ParseResult:
+    """``parse``; with ``absent``, also collect the code-shaped words the catalog lacks."""
     text = _normalise(text)
     if "?" in text:
-        return NONE, False
-    words = _words(text)
-    tokens, seen = _tokens(words, catalog, absent)
+        if absent is not None:
+            _find_absent(_words(text), catalog, absent)
+        return NONE
+    tokens, seen = _tokens(_words(text), catalog, absent)
     if not seen & (1 << _CODE):
-        return NONE, bool(tokens) or not words
+        return NONE
     if seen & (1 << _CANCEL):
         kind: Kind = "cancel"
         items = _items(tokens, default=0)
@@ -325,8 +335,8 @@ def _read(text: str, catalog: Catalog, absent: list[str] | None) -> tuple[ParseR
         kind = "order"
         items = _items(tokens, default=1)
     else:
-        return NONE, True
-    return (ParseResult(kind, items) if items else NONE), True
+        return NONE
+    return ParseResult(kind, items) if items else NONE
 
 
 def code_like_words(text: str) -> list[str]:
