@@ -79,7 +79,7 @@ class BookOrder:
     viewer: tuple[str, str]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Placed:
     """A new order: ``status`` is new, or waiting when its qty does not fit the stock left."""
 
@@ -91,7 +91,7 @@ class Placed:
     price_idr: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Cancelled:
     """An order cancelled whole (``qty_after`` 0) or reduced to ``qty_after`` units."""
 
@@ -106,7 +106,7 @@ class Cancelled:
         return self.qty_after == 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Promoted:
     """A waiting order that now fits the stock and becomes new."""
 
@@ -116,6 +116,8 @@ class Promoted:
 
 
 Decision = Placed | Cancelled | Promoted
+# Decisions are plain (not frozen) records: a page makes thousands, only to write them
+# at once, and a frozen dataclass costs three times as much to build.
 
 
 class Book:
@@ -186,13 +188,15 @@ class Book:
     def place(self, viewer: Viewer, items: Sequence[tuple[str, int]]) -> list[Decision]:
         """Take an order message's items; each becomes a new or a waiting order."""
         decisions: list[Decision] = []
+        key = viewer.key
         for code, qty in items:
             product = self.products.get(code)
             if product is None or qty <= 0:
                 continue
-            left = self.remaining(code)
+            limit = product.stock
+            left = None if limit is None else limit - self.used.get(code, 0)
             status = NEW if left is None or qty <= left else WAITING
-            order = BookOrder(self.next_id, code, qty, status, viewer.key)
+            order = BookOrder(self.next_id, code, qty, status, key)
             self.next_id += 1
             if status == NEW and left is not None:
                 self.used[code] = self.used.get(code, 0) + qty

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
@@ -105,10 +105,14 @@ def _decide(
     """Apply the page's orders and cancels to the book, in page order."""
     decided: list[tuple[ChatMessage, Decision]] = []
     items_of: dict[int, list[tuple[str, int]]] = {}  # a repeated text shares its result
+    viewers: dict[tuple[str, str], Viewer] = {}  # and a viewer writes many messages
     for message, result in zip(fresh, parsed, strict=True):
-        if result.kind == "none":
+        if result is NONE or result.kind == "none":
             continue
-        viewer = Viewer(message.platform, message.author_id, message.author_name)
+        key = (message.platform, message.author_id)
+        viewer = viewers.get(key)
+        if viewer is None:
+            viewer = viewers[key] = Viewer(message.platform, message.author_id)
         items = items_of.get(id(result))
         if items is None:
             items = items_of[id(result)] = [(item.code, item.qty) for item in result.items]
@@ -253,14 +257,14 @@ def _by(message: ChatMessage | None) -> str:
 def _write(
     db: Database, inputs: PageInputs, decided: list[tuple[ChatMessage, Decision]]
 ) -> Outcome:
-    """Insert the placed orders, then apply the changes, then log every event."""
+    """Insert the placed orders as the page leaves them, apply the other changes, log them."""
     now = utc_iso(inputs.received_at)
-    created, events, final = [], [], {}
+    placed, events, final = [], [], {}
     for message, d in decided:
-        if isinstance(d, Placed):
+        if type(d) is Placed:
             # No event: the order's row says who made it, when, and from which message.
-            created.append(_order(inputs, message, d))
-        elif isinstance(d, Cancelled):
+            placed.append((message, d))
+        elif type(d) is Cancelled:
             # A cancelled order keeps the qty it had, so the list shows what was dropped.
             final[d.order_id] = (CANCELLED, d.qty_before) if d.whole else (d.status, d.qty_after)
             events.append((d.order_id, now, _by(message), "cancelled" if d.whole else "reduced",
@@ -270,52 +274,59 @@ def _write(
             final[d.order_id] = (NEW, d.qty)
             events.append((d.order_id, now, SYSTEM, "promoted", "waiting", NEW, d.qty, d.qty,
                            message.message_id))  # fmt: skip
-    store.insert_orders(db, [_order_row(o, now, inputs.stamps) for o in created])
-    store.update_orders(db, [(s, q, now, i) for i, (s, q) in final.items()])
+    created, rows = _created(inputs, placed, final, now)
+    store.insert_orders(db, rows)
+    new_ids = {o.id for o in created}
+    store.update_orders(db, [(s, q, now, i) for i, (s, q) in final.items() if i not in new_ids])
     store.insert_events(db, events)
-    return _outcome(db, decided, created, final)
+    return _outcome(db, decided, created, new_ids)
+
+
+def _created(
+    inputs: PageInputs,
+    placed: list[tuple[ChatMessage, Placed]],
+    final: dict[int, tuple[str, int]],
+    now: str,
+) -> tuple[list[Order], list[tuple]]:
+    """The page's new orders, as they stand after it, and their rows (``ORDER_COLUMNS``)."""
+    orders, rows = [], []
+    stamps, received = inputs.stamps, inputs.received_at
+    slot_at, air = inputs.lookup.slot_at, inputs.air
+    last, slot = None, None
+    for m, d in placed:
+        if m is not last:  # a message's items are placed one after another
+            last, slot = m, slot_at(air, m.channel, m.published_at)
+        status, qty = final.get(d.order_id) or (d.status, d.qty)
+        orders.append(Order(d.order_id, d.code, d.vendor_id, m.channel, slot, qty, status,
+                            m.platform, m.author_id, m.author_name, m.message_id, m.text,
+                            m.published_at, d.price_idr, m.amount_micros, m.currency,
+                            received))  # fmt: skip
+        rows.append((d.order_id, d.code, d.vendor_id, m.channel, slot, qty, status, m.platform,
+                     m.author_id, m.author_name, m.message_id, m.text,
+                     stamps.get(m.message_id) or _iso(m.published_at), d.price_idr,
+                     m.amount_micros, m.currency, now))  # fmt: skip
+    return orders, rows
 
 
 def _outcome(
     db: Database,
     decided: list[tuple[ChatMessage, Decision]],
     created: list[Order],
-    final: dict[int, tuple[str, int]],
+    new_ids: set[int],
 ) -> Outcome:
     """The page's orders as they stand after it; orders of earlier pages are re-read."""
-    new_ids = {o.id for o in created}
-    created = [_final(o, final[o.id]) if o.id in final else o for o in created]
-    touched = [d.order_id for _, d in decided if not isinstance(d, Placed)]
-    changed = {o.id: o for o in store.fetch_orders(db, [i for i in touched if i not in new_ids])}
-    changed.update((o.id, o) for o in created)
-    cancelled = [d.order_id for _, d in decided if isinstance(d, Cancelled)]
-    promoted = [d.order_id for _, d in decided if isinstance(d, Promoted)]
+    touched = {d.order_id for _, d in decided if type(d) is not Placed}
+    if not touched:
+        return Outcome(created=created)
+    changed = {o.id: o for o in store.fetch_orders(db, list(touched - new_ids))}
+    changed.update((o.id, o) for o in created if o.id in touched)
+    cancelled = [d.order_id for _, d in decided if type(d) is Cancelled]
+    promoted = [d.order_id for _, d in decided if type(d) is Promoted]
     return Outcome(
         created=created,
         cancelled=[changed[i] for i in dict.fromkeys(cancelled) if i not in new_ids],
         promoted=[changed[i] for i in dict.fromkeys(promoted) if changed[i].status == NEW],
     )
-
-
-def _final(order: Order, state: tuple[str, int]) -> Order:
-    return replace(order, status=state[0], qty=state[1])
-
-
-def _order(inputs: PageInputs, m: ChatMessage, d: Placed) -> Order:
-    return Order(
-        d.order_id, d.code, d.vendor_id, m.channel,
-        inputs.lookup.slot_at(inputs.air, m.channel, m.published_at), d.qty, d.status,
-        m.platform, m.author_id, m.author_name, m.message_id, m.text, m.published_at,
-        d.price_idr, m.amount_micros, m.currency, inputs.received_at,
-    )  # fmt: skip
-
-
-def _order_row(o: Order, now: str, stamps: dict[str, str]) -> tuple:
-    """An order in ``store.ORDER_COLUMNS`` order."""
-    created = stamps.get(o.message_id) or _iso(o.created_at)
-    return (o.id, o.code, o.vendor_id, o.channel, o.slot_id, o.qty, o.status, o.platform,
-            o.author_id, o.author_name, o.message_id, o.text, created, o.price_idr,
-            o.amount_micros, o.currency, now)  # fmt: skip
 
 
 def _unknown(
