@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 MAX_CHARS = 2000
 MAX_QTY = 99
@@ -107,16 +107,17 @@ def _number(digits: str) -> int:
     return int(digits)
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One product of a message and how many; qty 0 in a cancel means all of it."""
+class Item(NamedTuple):
+    """One product of a message and how many; qty 0 in a cancel means all of it.
+
+    Items and results are NamedTuples: immutable, and cheaper to build than frozen
+    dataclasses (the parser makes one or two per order message)."""
 
     code: str
     qty: int
 
 
-@dataclass(frozen=True, slots=True)
-class ParseResult:
+class ParseResult(NamedTuple):
     """What a message asks for: an order, a cancel, or nothing (then with no items)."""
 
     kind: Kind
@@ -200,10 +201,21 @@ def _normalise(text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    """Split normalised text into words, parting codes and numbers glued by an x (rule 1)."""
-    if "x" in text:
-        text = _X_THEN_LETTER.sub("x ", _X_THEN_DIGIT.sub(" x", text))
-    return _WORD.findall(text)
+    """Split normalised text into words, parting codes and numbers glued by an x (rule 1).
+
+    An x glued between a digit and a letter or digit is inside one word, so only the
+    few words holding an x (past their first letter) need the look-around patterns.
+    """
+    words = _WORD.findall(text)
+    if "x" not in text:
+        return words
+    parted: list[str] = []
+    for word in words:
+        if "x" in word[1:-1] and not word.isalpha():
+            parted += _X_THEN_LETTER.sub("x ", _X_THEN_DIGIT.sub(" x", word)).split()
+        else:
+            parted.append(word)
+    return parted
 
 
 def _classify(word: str, by_key: dict[str, str]) -> tuple[int, Any]:
