@@ -32,6 +32,7 @@ import platform
 import random
 import sqlite3
 import statistics
+import string
 import sys
 import tempfile
 import time
@@ -83,10 +84,15 @@ def fresh_db(folder: Path, name: str, event: Event) -> Path:
 
 
 def make_pages(event: Event, pages: int, seed: int) -> list[list[ChatMessage]]:
-    """Pages of live-sale chat on channel utama from a pool of 800 viewers."""
+    """Pages of live-sale chat on channel utama from a pool of 800 viewers.
+
+    Message ids are random, 28 characters, shaped as the sandbox makes them (real
+    YouTube ids are random too, and longer): the dedupe index sees them in no order.
+    """
     codes = [p.code for p in event.products]
     texts = corpus(pages * PAGE, seed, codes)
     rng = random.Random(seed)
+    alphabet = string.ascii_letters + string.digits + "-_"
     viewers = [(f"UC{n:022d}", f"Penonton {n}") for n in range(800)]
     result = []
     for p in range(pages):
@@ -95,7 +101,8 @@ def make_pages(event: Event, pages: int, seed: int) -> list[list[ChatMessage]]:
             n = p * PAGE + i
             author, name = rng.choice(viewers)
             at = T0 + timedelta(milliseconds=25 * n)
-            page.append(ChatMessage("youtube", f"msg-{n}", "utama", author, name, texts[n], at))
+            message_id = "sbxM" + "".join(rng.choices(alphabet, k=24))
+            page.append(ChatMessage("youtube", message_id, "utama", author, name, texts[n], at))
         result.append(page)
     return result
 

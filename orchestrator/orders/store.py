@@ -1,11 +1,5 @@
-"""The orders' tables in SQLite and the queries on them. Synchronous; run on the store thread.
-
-``chat_messages`` keeps every message once (UNIQUE platform + message id: the dedupe
-key), ``orders`` the orders (UNIQUE platform + message id + code, so a message can never
-make two orders of one product; the row says who ordered, when, from which message),
-``order_events`` every later change (status, qty, moving up) with who and when,
-``platform_cursors`` each chat's next page token, ``vendor_links`` the vendors' private
-page tokens. Callers wrap multi-step writes in one ``db.atomic()``.
+"""Queries on the orders' tables (``schema`` says what each holds). Synchronous; run on
+the store thread. Callers wrap multi-step writes in one ``db.atomic()``.
 """
 
 from __future__ import annotations
@@ -18,56 +12,12 @@ from sqlite_utils import Database
 
 from orchestrator.orders.book import BookOrder
 from orchestrator.orders.model import CHAT_CANCELLABLE, HOLDS_STOCK, WAITING, Cursor, Order
-from schedules.db import apply_migrations, parse_utc, utc_iso
+from orchestrator.orders.schema import message_key, migrate
+from schedules.db import parse_utc, utc_iso
+
+__all__ = ["message_key", "migrate"]  # with the queries below
 
 _CHUNK = 500  # ids per IN (...) query; well under SQLite's variable limit
-
-_TABLES = """
-CREATE TABLE chat_messages (
-  id INTEGER PRIMARY KEY, platform TEXT NOT NULL, message_id TEXT NOT NULL,
-  channel TEXT, author_id TEXT, author_name TEXT, text TEXT, kind TEXT,
-  amount_micros INTEGER, currency TEXT, published_utc TEXT, received_utc TEXT,
-  parsed TEXT, UNIQUE (platform, message_id));
-CREATE TABLE orders (
-  id INTEGER PRIMARY KEY, code TEXT NOT NULL, vendor_id TEXT NOT NULL, channel TEXT,
-  slot_id TEXT, qty INTEGER NOT NULL, status TEXT NOT NULL, platform TEXT NOT NULL,
-  author_id TEXT NOT NULL, author_name TEXT, message_id TEXT NOT NULL, text TEXT,
-  created_utc TEXT NOT NULL, price_idr INTEGER NOT NULL, amount_micros INTEGER,
-  currency TEXT, updated_utc TEXT NOT NULL, UNIQUE (platform, message_id, code));
-CREATE INDEX orders_code_status ON orders (code, status, qty);
-CREATE INDEX orders_viewer ON orders (platform, author_id);
-CREATE INDEX orders_vendor ON orders (vendor_id, id);
-CREATE TABLE order_events (
-  id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL REFERENCES orders (id),
-  at_utc TEXT NOT NULL, by TEXT NOT NULL, kind TEXT NOT NULL, status_from TEXT,
-  status_to TEXT, qty_from INTEGER, qty_to INTEGER, message_id TEXT);
-CREATE INDEX order_events_order ON order_events (order_id, id);
-CREATE TABLE platform_cursors (
-  platform TEXT NOT NULL, chat_id TEXT NOT NULL, page_token TEXT, polling_ms INTEGER,
-  quota_spent INTEGER, updated_utc TEXT, PRIMARY KEY (platform, chat_id));
-CREATE TABLE vendor_links (
-  vendor_id TEXT PRIMARY KEY, token TEXT NOT NULL UNIQUE, created_utc TEXT NOT NULL);
-"""
-
-
-def _create_tables(db: Database) -> None:
-    for statement in _TABLES.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
-def _index_open_orders_by_viewer(db: Database) -> None:
-    """A cancel reads the viewer's open orders of some codes: answer it from the index."""
-    db.execute("DROP INDEX IF EXISTS orders_viewer")
-    db.execute("CREATE INDEX orders_viewer_code ON orders (platform, author_id, code, status, qty)")
-
-
-MIGRATIONS = [_create_tables, _index_open_orders_by_viewer]
-
-
-def migrate(db: Database) -> None:
-    """Bring the orders tables up to date; safe at every start."""
-    apply_migrations(db, "orders", MIGRATIONS)
 
 
 def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
@@ -81,38 +31,42 @@ def _marks(n: int) -> str:
 
 # -- chat messages --------------------------------------------------------------------
 
-MESSAGE_COLUMNS = ("platform", "message_id", "channel", "author_id", "author_name", "text",
-                   "kind", "amount_micros", "currency", "published_utc", "received_utc",
-                   "parsed")  # fmt: skip
+MESSAGE_COLUMNS = ("id", "platform", "message_id", "key", "channel", "author_id",
+                   "author_name", "text", "kind", "amount_micros", "currency",
+                   "published_utc", "received_utc", "parsed")  # fmt: skip
 _INSERT_MESSAGE = (
-    f"INSERT OR IGNORE INTO chat_messages ({', '.join(MESSAGE_COLUMNS)})"
+    f"INSERT INTO chat_messages ({', '.join(MESSAGE_COLUMNS)})"
     f" VALUES ({_marks(len(MESSAGE_COLUMNS))})"
 )
 
 
-def known_message_ids(db: Database, platform: str, ids: Sequence[str]) -> set[str]:
-    """Return which of ``ids`` are already stored for ``platform``."""
-    found: set[str] = set()
-    for chunk in _chunks(list(ids)):
-        sql = (
-            "SELECT message_id FROM chat_messages WHERE platform = ?"
-            f" AND message_id IN ({_marks(len(chunk))})"
-        )
-        found.update(row[0] for row in db.execute(sql, [platform, *chunk]))
+def known_messages(db: Database, keys: Iterable[int]) -> set[tuple[str, str]]:
+    """The (platform, message id) of every stored message whose key is one of ``keys``.
+
+    Keys may be shared: the caller compares the ids it has with these.
+    """
+    found: set[tuple[str, str]] = set()
+    for chunk in _chunks(sorted(set(keys))):
+        sql = f"SELECT platform, message_id FROM chat_messages WHERE key IN ({_marks(len(chunk))})"
+        found.update(db.execute(sql, chunk).fetchall())
     return found
 
 
-def insert_messages(db: Database, rows: Sequence[tuple]) -> int:
-    """Insert message rows (``MESSAGE_COLUMNS`` order), ignoring ones already there."""
-    cursor = db.conn.executemany(_INSERT_MESSAGE, rows)
-    return cursor.rowcount
+def next_message_row(db: Database) -> int:
+    """The row id the next message gets (one writer thread: no one else takes it)."""
+    return db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM chat_messages").fetchone()[0]
+
+
+def insert_messages(db: Database, rows: Sequence[tuple]) -> None:
+    """Insert message rows (``MESSAGE_COLUMNS`` order); the caller left out known ones."""
+    db.conn.executemany(_INSERT_MESSAGE, rows)
 
 
 # -- orders ---------------------------------------------------------------------------
 
 ORDER_COLUMNS = ("id", "code", "vendor_id", "channel", "slot_id", "qty", "status", "platform",
                  "author_id", "author_name", "message_id", "text", "created_utc", "price_idr",
-                 "amount_micros", "currency", "updated_utc")  # fmt: skip
+                 "amount_micros", "currency", "updated_utc", "message_row")  # fmt: skip
 _INSERT_ORDER = (
     f"INSERT INTO orders ({', '.join(ORDER_COLUMNS)}) VALUES ({_marks(len(ORDER_COLUMNS))})"
 )

@@ -31,6 +31,7 @@ from orchestrator.orders.book import (
 from orchestrator.orders.catalog import OrderCatalog
 from orchestrator.orders.model import CANCELLED, HOLDS_STOCK, NEW, ChatMessage, Cursor, Order
 from orchestrator.orders.onair import ChannelAir, SlotLookup
+from orchestrator.orders.schema import message_key
 from schedules.db import utc_iso
 
 SYSTEM = "sistem (stok tersedia)"
@@ -46,7 +47,8 @@ class PageInputs:
     air: Mapping[str, ChannelAir]
     lookup: SlotLookup
     received_at: datetime
-    stamps: dict[str, str] = field(default_factory=dict)  # message id -> stored publish time
+    # id(message) -> (its publish time as stored, its row), for its orders' rows
+    stored: dict[int, tuple[str, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -82,9 +84,11 @@ def ingest_page(
 ) -> Outcome:
     """Store a page's new messages, apply their orders and cancels, save the cursor: at once."""
     with db.atomic():
-        fresh = _fresh(db, messages)
+        fresh, keys = _fresh(db, messages)
         parsed, absent = _parse_all(fresh, inputs.catalog.grammar)
-        store.insert_messages(db, _message_rows(fresh, parsed, inputs))
+        if fresh:
+            rows = _message_rows(fresh, keys, parsed, inputs, store.next_message_row(db))
+            store.insert_messages(db, rows)
         book = _page_book(db, inputs.catalog, fresh, parsed)
         decided = _decide(book, fresh, parsed)
         if book.short:  # a waiting list read only in part was not enough: read it all
@@ -164,32 +168,40 @@ def _sold_out(book: Book, codes: set[str]) -> dict[str, bool]:
     return {c: c in out for c in codes if book.remaining(c) is not None}
 
 
-def _fresh(db: Database, messages: Sequence[ChatMessage]) -> list[ChatMessage]:
-    """The messages not stored yet, each once, in page order."""
-    by_platform: dict[str, list[str]] = {}
-    for m in messages:
-        by_platform.setdefault(m.platform, []).append(m.message_id)
-    seen = {(p, i) for p, ids in by_platform.items() for i in store.known_message_ids(db, p, ids)}
-    fresh = []
-    for m in messages:
-        key = (m.platform, m.message_id)
-        if key not in seen:
-            seen.add(key)
+def _fresh(db: Database, messages: Sequence[ChatMessage]) -> tuple[list[ChatMessage], list[int]]:
+    """The messages not stored yet, each once, in page order, and their keys."""
+    keys = [message_key(m.platform, m.message_id) for m in messages]
+    seen = store.known_messages(db, keys)
+    fresh, fresh_keys = [], []
+    for m, key in zip(messages, keys, strict=True):
+        pair = (m.platform, m.message_id)
+        if pair not in seen:
+            seen.add(pair)
             fresh.append(m)
-    return fresh
+            fresh_keys.append(key)
+    return fresh, fresh_keys
 
 
 def _message_rows(
-    messages: Sequence[ChatMessage], parsed: Sequence[ParseResult], inputs: PageInputs
+    messages: Sequence[ChatMessage],
+    keys: Sequence[int],
+    parsed: Sequence[ParseResult],
+    inputs: PageInputs,
+    first_row: int,
 ) -> list[tuple]:
-    """Message rows; their publish times are kept for the orders' rows too."""
+    """Message rows numbered from ``first_row``; publish times and rows are kept for the
+    orders' rows too."""
     received = utc_iso(inputs.received_at)
-    stamps = inputs.stamps
+    stored = inputs.stored
     rows = []
-    for m, p in zip(messages, parsed, strict=True):
-        stamps[m.message_id] = published = _iso(m.published_at)
-        rows.append((m.platform, m.message_id, m.channel, m.author_id, m.author_name, m.text,
-                     m.kind, m.amount_micros, m.currency, published, received, p.kind))  # fmt: skip
+    row = first_row
+    for m, key, p in zip(messages, keys, parsed, strict=True):
+        published = _iso(m.published_at)
+        stored[id(m)] = (published, row)
+        rows.append((row, m.platform, m.message_id, key, m.channel, m.author_id, m.author_name,
+                     m.text, m.kind, m.amount_micros, m.currency, published, received,
+                     p.kind))  # fmt: skip
+        row += 1
     return rows
 
 
@@ -290,21 +302,22 @@ def _created(
 ) -> tuple[list[Order], list[tuple]]:
     """The page's new orders, as they stand after it, and their rows (``ORDER_COLUMNS``)."""
     orders, rows = [], []
-    stamps, received = inputs.stamps, inputs.received_at
+    stored, received = inputs.stored, inputs.received_at
     slot_at, air = inputs.lookup.slot_at, inputs.air
     last, slot = None, None
     for m, d in placed:
         if m is not last:  # a message's items are placed one after another
             last, slot = m, slot_at(air, m.channel, m.published_at)
         status, qty = final.get(d.order_id) or (d.status, d.qty)
+        published, row = stored[id(m)]
         orders.append(Order(d.order_id, d.code, d.vendor_id, m.channel, slot, qty, status,
                             m.platform, m.author_id, m.author_name, m.message_id, m.text,
                             m.published_at, d.price_idr, m.amount_micros, m.currency,
                             received))  # fmt: skip
         rows.append((d.order_id, d.code, d.vendor_id, m.channel, slot, qty, status, m.platform,
                      m.author_id, m.author_name, m.message_id, m.text,
-                     stamps.get(m.message_id) or _iso(m.published_at), d.price_idr,
-                     m.amount_micros, m.currency, now))  # fmt: skip
+                     published, d.price_idr, m.amount_micros, m.currency, now,
+                     row))  # fmt: skip
     return orders, rows
 
 
