@@ -29,6 +29,10 @@ def open_db(path: str | Path | None) -> Database:
     # power cut can lose the last ones, and it is much faster than FULL.
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA busy_timeout=5000")
+    # A 32 MB page cache (the default is 2 MB): a day of chat makes indexes larger than
+    # 2 MB, and each page of chat adds to them at random places; rereading those pages
+    # from the OS made the 20th page of a rush 20 % slower than the first.
+    db.execute("PRAGMA cache_size=-32768")
     db.execute("PRAGMA foreign_keys=ON")
     return db
 

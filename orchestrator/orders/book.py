@@ -68,9 +68,12 @@ class Viewer:
         return (self.platform, self.author_id)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class BookOrder:
-    """The book's view of an order; a higher id arrived later."""
+    """The book's view of an order; a higher id arrived later.
+
+    Compared by identity: the book removes orders from its lists by the object.
+    """
 
     id: int
     code: str
@@ -262,12 +265,15 @@ class Book:
                 self.short.add(code)  # the orders not loaded would come next
             return decisions
         kept: list[BookOrder] = []
-        for order in queue:
+        for at, order in enumerate(queue):
             if horizon is not None and order.id > horizon:
                 if left is None or left > 0:
                     self.short.add(code)  # an order not loaded might come first
                 horizon = None
-            if left is not None and (left <= 0 or order.qty > left):
+            if left is not None and left <= 0:
+                kept += queue[at:]  # all used: the rest keep their places
+                break
+            if left is not None and order.qty > left:
                 kept.append(order)
                 continue
             order.status = NEW

@@ -29,6 +29,11 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
+def _rows(n: int, width: int) -> str:
+    """``(?,?),(?,?)``: ``n`` rows of ``width`` values for a VALUES list."""
+    return ",".join([f"({_marks(width)})"] * n)
+
+
 # -- chat messages --------------------------------------------------------------------
 
 MESSAGE_COLUMNS = ("id", "platform", "message_id", "key", "channel", "author_id",
@@ -114,13 +119,17 @@ def book_orders(
             f" AND code IN ({_marks(len(chunk))})"
         )
         rows.update((r[0], r) for r in db.execute(sql, [WAITING, *chunk]))
-    # One look-up of the (platform, author, code, status, qty) index per pair asked.
-    sql = (
-        "SELECT id, code, qty, status, platform, author_id FROM orders"
-        f" WHERE platform = ? AND author_id = ? AND code = ? AND status IN ({_marks(len(_OPEN))})"
-    )
-    for key in sorted(set(viewer_codes)):
-        rows.update((r[0], r) for r in db.execute(sql, [*key, *_OPEN]))
+    # One statement per chunk of pairs; each pair is one look-up of the
+    # (platform, author, code, status, qty) index.
+    for chunk in _chunks(sorted(set(viewer_codes)), _CHUNK // 3):
+        sql = (
+            f"WITH asked (platform, author_id, code) AS (VALUES {_rows(len(chunk), 3)})"
+            " SELECT o.id, o.code, o.qty, o.status, o.platform, o.author_id FROM asked"
+            " JOIN orders o ON o.platform = asked.platform AND o.author_id = asked.author_id"
+            f" AND o.code = asked.code WHERE o.status IN ({_marks(len(_OPEN))})"
+        )
+        params = [value for key in chunk for value in key]
+        rows.update((r[0], r) for r in db.execute(sql, [*params, *_OPEN]))
     return [BookOrder(r[0], r[1], r[2], r[3], (r[4], r[5])) for r in rows.values()]
 
 

@@ -35,7 +35,7 @@ from orchestrator.orders.schema import message_key
 from schedules.db import utc_iso
 
 SYSTEM = "sistem (stok tersedia)"
-_HEAD = 8  # waiting orders read at least per cancelled code before the whole list is needed
+_HEAD = 200  # waiting orders read at least per cancelled code before the whole list is needed
 _DIGIT = re.compile(r"\d")
 
 
