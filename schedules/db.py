@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
+from schedules.checkpoint import Checkpointer, database_file
+
 T = TypeVar("T")
 Migration = Callable[[Database], None]
 
@@ -75,12 +77,27 @@ class Store:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
+        path = database_file(db.conn)
+        self.checkpointer = Checkpointer(path) if path else None
+        self._changes = 0  # the connection's total_changes when last checked
+        if self.checkpointer is not None:  # it checkpoints instead of our commits
+            db.execute("PRAGMA wal_autocheckpoint=0")
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Call ``fn(db, *args)`` on the store's thread and return its result."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, lambda: fn(self.db, *args))
+        return await loop.run_in_executor(self._pool, self._call, fn, args)
+
+    def _call(self, fn: Callable[..., T], args: tuple) -> T:
+        try:
+            return fn(self.db, *args)
+        finally:
+            if self.checkpointer is not None and self.db.conn.total_changes != self._changes:
+                self._changes = self.db.conn.total_changes
+                self.checkpointer.poke()
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
+        if self.checkpointer is not None:
+            self.checkpointer.close()
         self.db.close()
