@@ -64,7 +64,8 @@ def utc_iso(moment: datetime) -> str:
 
 def parse_utc(text: str) -> datetime:
     """Read a stored UTC timestamp back into an aware datetime."""
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+    moment = datetime.fromisoformat(text)  # reads the Z since Python 3.11
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
 class Store:

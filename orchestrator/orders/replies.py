@@ -20,9 +20,13 @@ MAX_PENDING = 200
 CONFIRM_PREFIX = "Tercatat: "
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Confirmation:
-    """One order to confirm: who, which code, how many, and whether it waits for stock."""
+    """One order to confirm: who, which code, how many, and whether it waits for stock.
+
+    Compared by identity: ``ReplyQueue.say`` looks for a text among up to 200 of these,
+    and a dataclass ``__eq__`` would be a Python call for each.
+    """
 
     name: str
     code: str

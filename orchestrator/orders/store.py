@@ -169,34 +169,25 @@ def update_orders(db: Database, changes: Sequence[tuple[str, int, str, int]]) ->
     )
 
 
-def _order(row: dict) -> Order:
-    return Order(
-        id=row["id"],
-        code=row["code"],
-        vendor_id=row["vendor_id"],
-        channel=row["channel"] or "",
-        slot_id=row["slot_id"],
-        qty=row["qty"],
-        status=row["status"],
-        platform=row["platform"],
-        author_id=row["author_id"],
-        author_name=row["author_name"] or "",
-        message_id=row["message_id"],
-        text=row["text"] or "",
-        created_at=parse_utc(row["created_utc"]),
-        price_idr=row["price_idr"],
-        amount_micros=row["amount_micros"],
-        currency=row["currency"],
-        updated_at=parse_utc(row["updated_utc"]),
-    )
+_ORDER_FIELDS = ("id", "code", "vendor_id", "channel", "slot_id", "qty", "status", "platform",
+                 "author_id", "author_name", "message_id", "text", "created_utc", "price_idr",
+                 "amount_micros", "currency", "updated_utc")  # fmt: skip
+_SELECT_ORDERS = f"SELECT {', '.join(_ORDER_FIELDS)} FROM orders"
+
+
+def _order(r: tuple) -> Order:
+    """An order from a row of ``_SELECT_ORDERS`` (the fields in ``Order``'s order)."""
+    return Order(r[0], r[1], r[2], r[3] or "", r[4], r[5], r[6], r[7], r[8], r[9] or "",
+                 r[10], r[11] or "", parse_utc(r[12]), r[13], r[14], r[15],
+                 parse_utc(r[16]))  # fmt: skip
 
 
 def fetch_orders(db: Database, ids: Sequence[int]) -> list[Order]:
     """Read orders by id, in id order."""
     found: list[Order] = []
     for chunk in _chunks(sorted(set(ids))):
-        sql = f"SELECT * FROM orders WHERE id IN ({_marks(len(chunk))}) ORDER BY id"
-        found += [_order(r) for r in db.query(sql, list(chunk))]
+        sql = f"{_SELECT_ORDERS} WHERE id IN ({_marks(len(chunk))}) ORDER BY id"
+        found += [_order(r) for r in db.execute(sql, list(chunk))]
     return found
 
 
@@ -218,10 +209,10 @@ def list_orders(
 ) -> list[Order]:
     """Orders matching the filters, newest first (all of them without ``limit``)."""
     where, params = _where(channel, vendor, status)
-    sql = f"SELECT * FROM orders{where} ORDER BY id DESC"
+    sql = f"{_SELECT_ORDERS}{where} ORDER BY id DESC"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    return [_order(r) for r in db.query(sql, params)]
+    return [_order(r) for r in db.execute(sql, params)]
 
 
 def count_orders(db: Database, channel=None, vendor=None, status=None) -> int:
