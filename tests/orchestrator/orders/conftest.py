@@ -1,4 +1,5 @@
-"""An app with the small test event, a manual clock and the Zoom webhook switched on."""
+"""An app with the small test event, a manual clock and the Zoom webhook switched on; or
+just its SQLite file with the orders tables, for the desk's transactions."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from datetime import timedelta
 import pytest
 
 from orchestrator.app import create_app
+from orchestrator.orders import store as order_store
 from orchestrator.rotation.clock import ManualClock
+from schedules import store
+from schedules.db import open_db
 from schedules.model import Channel
 from tests.orchestrator.helpers import T0, save, small_event
 from tests.orchestrator.orders.helpers import MEETING_ID, SECRET
@@ -31,3 +35,14 @@ async def client(aiohttp_client, settings, clock, event):
     save(settings.db, event)
     app = create_app(replace(settings, zoom_webhook_secret=SECRET), clock=clock)
     return await aiohttp_client(app)
+
+
+@pytest.fixture
+def db(tmp_path):
+    """A real SQLite file holding small_event and the orders tables (no app)."""
+    database = open_db(tmp_path / "pasar.db")
+    store.migrate(database)
+    store.save_event(database, small_event())
+    order_store.migrate(database)
+    yield database
+    database.close()

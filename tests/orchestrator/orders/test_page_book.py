@@ -10,20 +10,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from orchestrator.chat.grammar import parse
-from orchestrator.orders import store as order_store
 from orchestrator.orders import writes
 from orchestrator.orders.book import Book, Stock, Viewer
 from orchestrator.orders.catalog import OrderCatalog
 from orchestrator.orders.model import ChatMessage
 from orchestrator.orders.onair import SlotLookup
-from schedules import store
-from schedules.db import open_db
 from tests.orchestrator.helpers import T0, small_event
 
 EVENT = small_event()
@@ -34,16 +30,6 @@ def catalog() -> OrderCatalog:
     built = OrderCatalog.build(EVENT, 1)
     stock = {c: Stock(c, s.vendor_id, s.price_idr, STOCK.get(c)) for c, s in built.stock.items()}
     return replace(built, stock=stock)
-
-
-@pytest.fixture
-def db(tmp_path):
-    database = open_db(tmp_path / "pasar.db")
-    store.migrate(database)
-    store.save_event(database, EVENT)
-    order_store.migrate(database)
-    yield database
-    database.close()
 
 
 def message(n: int, who: str, text: str) -> ChatMessage:

@@ -17,21 +17,9 @@ from orchestrator.orders.catalog import OrderCatalog
 from orchestrator.orders.model import ChatMessage, Cursor
 from orchestrator.orders.onair import SlotLookup, channel_air
 from orchestrator.rotation.actions import Action
-from schedules import store
-from schedules.db import open_db
 from tests.orchestrator.helpers import T0, small_event
 
 EVENT = small_event()  # utama-0..3, 10 minutes each from T0; K01..K04, stock 10 each
-
-
-@pytest.fixture
-def db(tmp_path):
-    database = open_db(tmp_path / "pasar.db")
-    store.migrate(database)
-    store.save_event(database, EVENT)
-    order_store.migrate(database)
-    yield database
-    database.close()
 
 
 def msg(i: int, text: str, author: str = "a1", at=None, **extra) -> ChatMessage:
