@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
+from orchestrator.orders import host_writes, writes
 from orchestrator.orders import store as order_store
-from orchestrator.orders import writes
 from orchestrator.orders.catalog import OrderCatalog
 from orchestrator.orders.model import NEW, WAITING, ChatMessage, Cursor, IngestResult, Order
 from orchestrator.orders.onair import ChannelAir, SlotLookup, channel_air
@@ -114,8 +114,8 @@ class OrderDesk:
         )
         self._tokens = {token: vendor for vendor, token in self.vendor_links.items()}
         # Stock may have been raised: the waiting lists may move up.
-        outcome = await self.store.run(writes.settle_stock, self.catalog, self.clock.now())
-        sold_out = await self.store.run(writes.sold_out_codes, self.catalog)
+        outcome = await self.store.run(host_writes.settle_stock, self.catalog, self.clock.now())
+        sold_out = await self.store.run(host_writes.sold_out_codes, self.catalog)
         self._set_sold_out(sold_out)
         if outcome.promoted:
             self._tell(outcome)
@@ -194,7 +194,7 @@ class OrderDesk:
         """Move an order along (or cancel it) as the host asked; the waiting list follows."""
         await self.refresh()
         outcome = await self.store.run(
-            writes.change_status, self.catalog, order_id, status, by, self.clock.now()
+            host_writes.change_status, self.catalog, order_id, status, by, self.clock.now()
         )
         self._tell(outcome)
         return outcome

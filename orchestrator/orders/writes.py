@@ -1,6 +1,6 @@
-"""The desk's transactions: a page of chat, a host's status change, a stock change.
+"""The desk's transaction for a page of chat (``host_writes`` has the host's and stock's).
 
-Each runs on the store's thread as one SQLite transaction: messages, orders, order
+It runs on the store's thread as one SQLite transaction: messages, orders, order
 events and the chat cursor commit together or not at all. So a crash either loses the
 whole page (the platform sends it again and nothing is doubled, because known message
 ids are skipped) or keeps all of it (and the page read again is all duplicates).
@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 
 from orchestrator.chat.grammar import NONE, ParseResult, parse_with_absent
-from orchestrator.errors import Conflict, NotFound
 from orchestrator.orders import store
 from orchestrator.orders.book import (
     Book,
@@ -26,7 +25,6 @@ from orchestrator.orders.book import (
     Placed,
     Promoted,
     Viewer,
-    transition_error,
 )
 from orchestrator.orders.catalog import OrderCatalog
 from orchestrator.orders.model import CANCELLED, HOLDS_STOCK, NEW, ChatMessage, Cursor, Order
@@ -99,7 +97,7 @@ def ingest_page(
             store.save_cursor(db, cursor, inputs.received_at)
     outcome.new_messages, outcome.duplicates = len(fresh), len(messages) - len(fresh)
     outcome.unknown = _unknown(inputs, fresh, absent)
-    outcome.sold_out = _sold_out(book, {d.code for _, d in decided})
+    outcome.sold_out = sold_out_marks(book, {d.code for _, d in decided})
     return outcome
 
 
@@ -162,7 +160,7 @@ def _iso(moment: datetime) -> str:
     return utc_iso(moment)
 
 
-def _sold_out(book: Book, codes: set[str]) -> dict[str, bool]:
+def sold_out_marks(book: Book, codes: set[str]) -> dict[str, bool]:
     """For each stocked code of ``codes``: is it sold out now?"""
     out = book.sold_out(codes)
     return {c: c in out for c in codes if book.remaining(c) is not None}
@@ -354,83 +352,3 @@ def _unknown(
             on_air = inputs.catalog.slot_codes.get(slot_id or "", ())
             found.append(Unknown(message, list(codes), on_air))
     return found
-
-
-# -- the host's changes ---------------------------------------------------------------
-
-
-def change_status(
-    db: Database, catalog: OrderCatalog, order_id: int, wanted: str, by: str, now: datetime
-) -> Outcome:
-    """Move one order to ``wanted`` (a cancel frees stock and moves the waiting list up)."""
-    with db.atomic():
-        found = store.fetch_orders(db, [order_id])
-        if not found:
-            raise NotFound(f"pesanan #{order_id} tidak ada (order not found)")
-        order = found[0]
-        reason = transition_error(order.status, wanted)
-        if reason:
-            raise Conflict(reason)
-        if wanted == order.status:
-            return Outcome()
-        if wanted != CANCELLED:
-            stamp = utc_iso(now)
-            store.update_orders(db, [(wanted, order.qty, stamp, order.id)])
-            store.insert_events(db, [(order.id, stamp, by, "status", order.status, wanted,
-                                      order.qty, order.qty, None)])  # fmt: skip
-            return Outcome(updated=store.fetch_orders(db, [order.id]))
-        book = _code_book(db, catalog, order.code)
-        target = BookOrder(order.id, order.code, order.qty, order.status,
-                           (order.platform, order.author_id))  # fmt: skip
-        return _write_host(db, catalog, book, book.release(target), by, now)
-
-
-def _code_book(db: Database, catalog: OrderCatalog, code: str) -> Book:
-    stocked = code in catalog.stock and catalog.stock[code].stock is not None
-    orders = store.book_orders(db, [code] if stocked else [])
-    used = store.stock_used(db, [code]) if stocked else {}
-    return Book(catalog.stock, orders, used)
-
-
-def _write_host(
-    db: Database,
-    catalog: OrderCatalog,
-    book: Book,
-    decisions: list[Decision],
-    by: str,
-    now: datetime,
-) -> Outcome:
-    """Write a host's cancel (or a stock change's promotions) and what followed from it."""
-    stamp = utc_iso(now)
-    changes, events = [], []
-    for d in decisions:
-        if isinstance(d, Cancelled):
-            changes.append((CANCELLED, d.qty_before, stamp, d.order_id))
-            events.append((d.order_id, stamp, by, "cancelled", d.status, CANCELLED,
-                           d.qty_before, d.qty_before, None))  # fmt: skip
-        elif isinstance(d, Promoted):
-            changes.append((NEW, d.qty, stamp, d.order_id))
-            events.append((d.order_id, stamp, SYSTEM, "promoted", "waiting", NEW, d.qty, d.qty,
-                           None))  # fmt: skip
-    store.update_orders(db, changes)
-    store.insert_events(db, events)
-    cancelled = [d.order_id for d in decisions if isinstance(d, Cancelled)]
-    promoted = [d.order_id for d in decisions if isinstance(d, Promoted)]
-    return Outcome(
-        cancelled=store.fetch_orders(db, cancelled),
-        promoted=store.fetch_orders(db, promoted),
-        sold_out=_sold_out(book, {d.code for d in decisions}),
-    )
-
-
-def settle_stock(db: Database, catalog: OrderCatalog, now: datetime) -> Outcome:
-    """After the organiser changed stock: move up every waiting order that now fits."""
-    with db.atomic():
-        waiting_codes = [c for c, s in catalog.stock.items() if s.stock is not None]
-        book = Book(catalog.stock, store.book_orders(db, waiting_codes), store.stock_used(db))
-        return _write_host(db, catalog, book, book.settle_all(), SYSTEM, now)
-
-
-def sold_out_codes(db: Database, catalog: OrderCatalog) -> frozenset[str]:
-    """Every stocked code whose stock is all used, from the whole orders table."""
-    return Book(catalog.stock, (), store.stock_used(db)).sold_out()

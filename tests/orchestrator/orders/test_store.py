@@ -11,8 +11,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from orchestrator.chat.grammar import parse_with_absent
+from orchestrator.orders import host_writes, writes
 from orchestrator.orders import store as order_store
-from orchestrator.orders import writes
 from orchestrator.orders.catalog import OrderCatalog
 from orchestrator.orders.model import ChatMessage, Cursor
 from orchestrator.orders.onair import SlotLookup, channel_air
@@ -105,7 +105,7 @@ def test_stock_carries_over_pages_and_later_orders_wait(db):
     outcome = writes.ingest_page(db, inputs(), [msg(3, "K01 1", "a3")], None)
     assert [o.status for o in outcome.created] == ["waiting"]
     assert outcome.sold_out == {"K01": True}
-    assert writes.sold_out_codes(db, OrderCatalog.build(EVENT, 1)) == {"K01"}
+    assert host_writes.sold_out_codes(db, OrderCatalog.build(EVENT, 1)) == {"K01"}
 
 
 def test_cancel_in_a_later_page_promotes_the_waiting_order(db):
@@ -152,9 +152,9 @@ def test_host_status_change_is_logged_and_cancel_promotes(db):
     writes.ingest_page(db, inputs(), [msg(1, "K01 10", "a1"), msg(2, "K01 1", "a2")], None)
     catalog = OrderCatalog.build(EVENT, 1)
     at = T0 + timedelta(hours=1)
-    done = writes.change_status(db, catalog, 1, "confirmed", "host", at)
+    done = host_writes.change_status(db, catalog, 1, "confirmed", "host", at)
     assert [o.status for o in done.updated] == ["confirmed"]
-    done = writes.change_status(db, catalog, 1, "cancelled", "organiser", at)
+    done = host_writes.change_status(db, catalog, 1, "cancelled", "organiser", at)
     assert [o.id for o in done.promoted] == [2]
     last = order_store.order_history(db, 1)[-1]
     assert (last["by"], last["status_from"], last["status_to"]) == (
