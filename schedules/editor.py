@@ -12,13 +12,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from sqlite_utils import Database
 
-from schedules import editing, store
+from schedules import editing, flash, store
 from schedules.editing import FORM_LEVEL, Checked
 from schedules.model import Event, Product, Slot, Vendor
 from schedules.web import STORE, render
@@ -47,6 +46,7 @@ def setup(app: web.Application) -> None:
     )
     from schedules.editor_files import export_yaml, export_zip, upload_page
 
+    flash.setup(app)
     app[SLOT_LOCK] = editing.scheduled_lock
     app[CLOCK] = lambda: datetime.now(UTC)
     app[EVENTS] = EventCache()
@@ -144,7 +144,7 @@ def _write_if_unchanged(db: Database, revision: int, write: Callable[..., int], 
 async def current_event(request: web.Request) -> Event:
     event, _ = await snapshot(request)
     if event is None:
-        raise web.HTTPSeeOther("/editor/upload?" + urlencode({"err": NO_EVENT}))
+        raise back(request, "/editor/upload", err=NO_EVENT)
     return event
 
 
@@ -200,14 +200,11 @@ async def delete_slot(request: web.Request, slot_id: str) -> tuple[Checked[str],
 
 
 def page(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
-    """Render an editor page with the flash messages carried in the query string."""
-    flash = {k: request.query.get(k, "") for k in ("ok", "warn", "err")}
-    return render(request, template, status=status, flash=flash, **context)
+    """Render an editor page with the (signed) messages of the redirect that led here."""
+    return render(request, template, status=status, flash=flash.read(request), **context)
 
 
-def back(path: str, anchor: str = "", **flash: str) -> web.HTTPSeeOther:
-    query = urlencode({k: v for k, v in flash.items() if v})
-    return web.HTTPSeeOther(path + (f"?{query}" if query else "") + anchor)
+back = flash.redirect
 
 
 def _joined(messages: Mapping[str, str]) -> str:
@@ -248,6 +245,7 @@ async def slot_page(request: web.Request) -> web.Response:
         checked, _ = await save_slot(request, slot_id, lambda _o, _tz: values)
         if checked.ok:
             raise back(
+                request,
                 "/editor",
                 f"#slot-{checked.value.id}",
                 ok="Slot disimpan (saved).",
@@ -271,8 +269,8 @@ async def slot_delete(request: web.Request) -> web.Response:
     slot_id = request.match_info["slot_id"]
     checked, _ = await delete_slot(request, slot_id)
     if checked.ok:
-        raise back("/editor", ok="Slot dihapus (deleted).")
-    raise back("/editor", f"#slot-{slot_id}", err=_joined(checked.errors))
+        raise back(request, "/editor", ok="Slot dihapus (deleted).")
+    raise back(request, "/editor", f"#slot-{slot_id}", err=_joined(checked.errors))
 
 
 async def slot_shift(request: web.Request) -> web.Response:
@@ -280,18 +278,19 @@ async def slot_shift(request: web.Request) -> web.Response:
     slot_id = request.match_info["slot_id"]
     minutes = editing.parse_minutes((await request.post()).get("minutes"))
     if minutes is None:
-        raise back("/editor", err=editing.MINUTES_HINT)
+        raise back(request, "/editor", err=editing.MINUTES_HINT)
     checked, _ = await save_slot(
         request, slot_id, lambda original, tz: editing.shifted_form(original, tz, minutes)
     )
     if checked.ok:
         raise back(
+            request,
             "/editor",
             f"#slot-{slot_id}",
             ok=f"Slot digeser {minutes:+d} menit.",
             warn=_joined(checked.warnings),
         )
-    raise back("/editor", f"#slot-{slot_id}", err=_joined(checked.errors))
+    raise back(request, "/editor", f"#slot-{slot_id}", err=_joined(checked.errors))
 
 
 async def vendor_list(request: web.Request) -> web.Response:
@@ -334,6 +333,7 @@ async def vendor_page(request: web.Request) -> web.Response:
         checked, _ = await _apply(request, check, store.upsert_vendor)
         if checked.ok:
             raise back(
+                request,
                 "/editor/vendors",
                 f"#vendor-{checked.value.id}",
                 ok=f"Penjual {checked.value.name} disimpan.",
@@ -367,6 +367,7 @@ async def product_page(request: web.Request) -> web.Response:
         checked, _ = await _apply(request, check, store.upsert_product)
         if checked.ok:
             raise back(
+                request,
                 "/editor/products",
                 f"#product-{checked.value.code}",
                 ok=f"Produk {checked.value.code} disimpan.",

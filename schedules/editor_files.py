@@ -87,7 +87,7 @@ def _download(body: bytes, filename: str, content_type: str) -> web.Response:
 async def export_yaml(request: web.Request) -> web.Response:
     """Download the event as one YAML file, the format ``pasar-live check`` reads back."""
     event = await current_event(request)
-    text = _exported(export.export_yaml, event)
+    text = _exported(request, export.export_yaml, event)
     return _download(text.encode(), f"{_file_stem(event)}.yaml", "application/yaml")
 
 
@@ -97,16 +97,16 @@ async def export_zip(request: web.Request) -> web.Response:
     event = await current_event(request)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for kind, text in _exported(export.csv_tables, event).items():
+        for kind, text in _exported(request, export.csv_tables, event).items():
             archive.writestr(f"{kind}.csv", text.encode("utf-8-sig"))
     return _download(buffer.getvalue(), f"{_file_stem(event)}-csv.zip", "application/zip")
 
 
-def _exported(write: Callable[[Event], T], event: Event) -> T:
+def _exported(request: web.Request, write: Callable[[Event], T], event: Event) -> T:
     try:
         return write(event)
     except export.ExportError as err:
-        raise back("/editor/upload", err=f"Ekspor gagal (export failed): {err}") from err
+        raise back(request, "/editor/upload", err=f"Ekspor gagal (export failed): {err}") from err
 
 
 def _file_stem(event: Event) -> str:

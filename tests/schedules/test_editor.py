@@ -180,6 +180,19 @@ async def test_geser_buttons_shift_by_five_minutes(organiser):
     assert (moved.start, moved.end) == (at("19:35"), at("19:50"))
 
 
+async def test_redirect_messages_are_shown_only_when_signed(organiser):
+    """The message after a save comes back; the same words in a crafted link do not."""
+    resp = await post(organiser, "/editor/slots/malam/shift", minutes="5")
+    shown = await (await organiser.get(resp.headers["Location"].split("#")[0])).text()
+    assert "Slot digeser +5 menit." in shown
+    crafted = "Sesi habis, kirim token Anda ke 0812"
+    for query in (f"?err={crafted}", f"?err={crafted}&sig=0123456789abcdef0123456789abcdef"):
+        page = await (await organiser.get("/editor" + query)).text()
+        assert crafted not in page
+    tampered = resp.headers["Location"].split("#")[0].replace("%2B5", "%2B9")
+    assert "+9 menit" not in await (await organiser.get(tampered)).text()
+
+
 async def test_delete_slot(organiser):
     """A future slot can be deleted."""
     resp = await post(organiser, "/editor/slots/batik/delete")
