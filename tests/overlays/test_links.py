@@ -183,6 +183,7 @@ async def test_landing_shows_product_price_vendor_and_whatsapp(client):
     parts = urlsplit(wa)
     assert parts.path == "/628123007919"
     assert parse_qs(parts.query) == {"text": [WA_MESSAGE]}
+    assert "/" not in hrefs(html)  # no link to the staff pages, which would ask for a login
 
 
 async def test_code_matches_like_the_chat_grammar(client):
