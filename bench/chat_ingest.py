@@ -224,7 +224,7 @@ async def bench_sustained(folder: Path, event: Event, count: int, seed: int) -> 
     """
     try:
         from orchestrator.platforms import youtube as youtube_module
-        from orchestrator.platforms.chat_poller import ChatPollers  # noqa: F401
+        from orchestrator.platforms.chat_pollers import ChatPollers  # noqa: F401
     except ImportError:
         return await _sustained_desk(folder, event, count, seed), "desk.ingest pages"
     from orchestrator.rotation.clock import RealClock
@@ -277,7 +277,7 @@ async def _serve_sandbox(conn, count: int, seed: int, codes: list[str]) -> None:
 
 async def _poll_all(adapter, the_store: Store, clock, chat_id: str, count: int) -> float:
     """Run one chat poller until the desk holds all ``count`` messages; return msgs/s."""
-    from orchestrator.platforms.chat_poller import ChatPollers
+    from orchestrator.platforms.chat_pollers import ChatPollers
 
     desk = OrderDesk(the_store, Publisher(), clock=clock)
     await desk.start()

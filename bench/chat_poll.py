@@ -34,7 +34,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from orchestrator.orders.desk import OrderDesk
-from orchestrator.platforms.chat_poller import ChatPollers, PollerSettings
+from orchestrator.platforms.chat_poller import PollerSettings
+from orchestrator.platforms.chat_pollers import ChatPollers
 from orchestrator.platforms.sandbox import start_sandbox
 from orchestrator.platforms.youtube import YouTube
 from orchestrator.publisher import Publisher

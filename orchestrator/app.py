@@ -62,7 +62,7 @@ def _add_features(app: web.Application) -> None:
     """Plug in each capability's routes and background tasks."""
     from orchestrator import overlay_bridge
     from orchestrator.orders.desk import setup as orders_desk_setup
-    from orchestrator.platforms import chat_poller
+    from orchestrator.platforms import chat_pollers
     from orchestrator.platforms import manager as platforms_manager
     from overlays import links, pages
     from overlays.state import OverlaySettings
@@ -76,7 +76,7 @@ def _add_features(app: web.Application) -> None:
     overlay_bridge.setup(app)
     platforms_manager.setup(app)
     orders_desk_setup(app)
-    chat_poller.setup(app)  # needs the platforms and the order desk
+    chat_pollers.setup(app)  # needs the platforms and the order desk
 
 
 async def store_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -1,39 +1,35 @@
-"""YouTube chat pollers: one loop per live chat, reading pages into the order desk.
+"""A YouTube chat poller: one loop per live chat, reading pages into the order desk.
 
 Each page goes to ``OrderDesk.ingest`` with the next page token, so the token is saved
 only with the page it follows (a crash before the commit reads the page again; message
 ids dedupe it). Between reads a poller sleeps on the injected clock for the quota plan's
 interval, never less than ``pollingIntervalMillis``; it stops when the chat ends and
-tells the host what it is doing on the ``panel.chat`` topic. ``ChatPollers`` (``POLLERS``)
-follows the platform side's broadcasts and shares one quota plan between the pollers.
+tells the host what it is doing on the ``panel.chat`` topic. ``chat_pollers`` starts one
+per live broadcast and shares one quota plan between them.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import deque
-from collections.abc import AsyncIterator, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
-
-from aiohttp import web
 
 from orchestrator.orders.model import Cursor
 from orchestrator.platforms import quota_plan as qp
 from orchestrator.platforms.chat_items import PLATFORM, read_items
 from orchestrator.platforms.errors import PlatformError
-from orchestrator.publisher import Publisher
-from orchestrator.rotation.clock import Clock
+
+if TYPE_CHECKING:
+    from orchestrator.platforms.chat_pollers import ChatPollers
 
 log = logging.getLogger(__name__)
 
-TOPIC, PLATFORM_TOPIC = "panel.chat", "platform"
+TOPIC = "panel.chat"
 POLLING, STOPPED, ERROR, IDLE = "polling", "stopped", "error", "idle"
-LIVE_STATUSES = frozenset({"testStarting", "testing", "liveStarting", "live"})
 JAKARTA = ZoneInfo("Asia/Jakarta")
 # Reasons after which reading this chat again cannot help.
 FATAL = frozenset({"liveChatNotFound", "liveChatDisabled", "forbidden"})
@@ -301,168 +297,3 @@ class ChatPoller:
 def _seconds(value: float | None) -> str:
     """Write a wait for people: whole seconds, at least one."""
     return "-" if value is None else str(max(1, round(value)))
-
-
-class ChatPollers:
-    """Every channel's poller, their shared quota plan, and their statuses for the panel."""
-
-    def __init__(self, youtube: Any, desk: Any, clock: Clock, publisher: Publisher, *,
-                 rotation: Any = None, settings: PollerSettings | None = None) -> None:  # fmt: skip
-        self.youtube, self.desk, self.clock = youtube, desk, clock
-        self.publisher, self.rotation = publisher, rotation
-        self.settings = settings or PollerSettings()
-        self.pollers: dict[str, ChatPoller] = {}
-        self._tasks: dict[str, asyncio.Task[None]] = {}
-        self._statuses: dict[str, PollerStatus] = {}
-        self._replies: tuple[date, int] = (date.min, 0)
-        self.ended: set[str] = set()  # chats read to their end: never read again
-
-    def start(self, channel: str, live_chat_id: str) -> ChatPoller | None:
-        """Read ``live_chat_id`` for ``channel``; a running poller of another chat is replaced."""
-        if self.youtube is None or self.desk is None or live_chat_id in self.ended:
-            return None
-        current = self.pollers.get(channel)
-        if current is not None and current.chat_id == live_chat_id and self.running(channel):
-            return current
-        if channel in self._tasks:
-            self._tasks.pop(channel).cancel()
-        poller = self.pollers[channel] = ChatPoller(self, channel, live_chat_id)
-        self._statuses[channel] = poller.status
-        self._tasks[channel] = asyncio.create_task(poller.run(), name=f"chat-poller-{channel}")
-        return poller
-
-    def running(self, channel: str) -> bool:
-        """Tell whether a poller is reading ``channel``'s chat now."""
-        task = self._tasks.get(channel)
-        return task is not None and not task.done()
-
-    async def stop(self, channel: str) -> None:
-        """Stop the channel's poller and wait until it has."""
-        poller, task = self.pollers.get(channel), self._tasks.pop(channel, None)
-        if poller is not None:
-            poller.stop()
-        if task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(task, 5)
-
-    async def close(self) -> None:
-        """Cancel every poller (a page half-read is read again after a restart)."""
-        tasks, self._tasks = list(self._tasks.values()), {}
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-
-    def on_platform(self, channel: str, data: Mapping[str, Any]) -> None:
-        """Give a live or testing broadcast's chat a poller; read an ended one at once."""
-        chat_id = data.get("live_chat_id")
-        if chat_id and data.get("broadcast_status") in LIVE_STATUSES:
-            self.start(channel, str(chat_id))
-        elif chat_id and data.get("broadcast_status") in ("complete", "revoked"):
-            poller = self.pollers.get(channel)
-            if poller is not None and poller.chat_id == str(chat_id):
-                poller.read_now()
-
-    async def follow(self, publisher: Publisher) -> None:
-        """Listen to ``platform`` messages for as long as the app runs."""
-        async with publisher.subscribe() as queue:
-            while True:
-                message = await queue.get()
-                if message.topic == PLATFORM_TOPIC and isinstance(message.data, Mapping):
-                    self.on_platform(message.channel, message.data)
-
-    @property
-    def quota_left(self) -> int:
-        return int(self.youtube.quota.left()) if self.youtube is not None else 0
-
-    def on_air_seconds(self) -> float:
-        """Seconds of chat every channel needs read before the quota resets."""
-        now = self.clock.now()
-        horizon, channels = qp.next_reset(now), set(self._tasks)
-        channels.update(getattr(self.rotation, "channels", ()) or ())
-        spans = {c: self._spans(c) for c in channels}
-        return sum(qp.channel_seconds(spans[c], now, horizon, self.running(c)) for c in spans)
-
-    def _spans(self, channel: str) -> list[qp.Span]:
-        """The channel's show days from the rotation (none when it has no schedule)."""
-        run = getattr(self.rotation, "channels", {}).get(channel)
-        if run is None or run.state is None:
-            return []
-        return qp.show_spans(run.state.timeline, self.rotation.tz)
-
-    def _replies_spent(self) -> int:
-        day, spent = self._replies
-        return spent if day == qp.quota_day(self.clock.now()) else 0
-
-    def _inputs(self, platform_ms: int | None) -> tuple[Any, ...]:
-        left, on_air = self.quota_left, self.on_air_seconds()
-        return self.settings.policy, left, on_air, platform_ms, self._replies_spent()
-
-    def plan(self, platform_ms: int | None) -> qp.Plan:
-        """Plan the next wait from the shared quota and every channel's air time."""
-        return qp.plan_interval(*self._inputs(platform_ms))
-
-    def may_reply(self, platform_ms: int | None) -> bool:
-        """Tell whether one chat message fits the quota without slowing the polls."""
-        return qp.may_reply(*self._inputs(platform_ms))
-
-    def may_announce(self) -> bool:
-        """Tell the platform side whether one chat announcement fits beside the polls."""
-        return qp.may_announce(*self._inputs(None))
-
-    def replied(self) -> None:
-        """Count one chat message sent against today's reply allowance."""
-        today = qp.quota_day(self.clock.now())
-        self._replies = (today, self._replies_spent() + self.settings.policy.reply_cost)
-
-    def status(self, channel: str) -> dict[str, Any]:
-        """What the panel shows for ``channel``: state, reason, message and counters."""
-        status = self._statuses.get(channel) or PollerStatus(channel)
-        data = asdict(status)
-        data["quota_left"] = self.quota_left if self.youtube is not None else None
-        return data
-
-
-POLLERS = web.AppKey("chat_pollers", ChatPollers)
-
-
-async def pollers_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Run the pollers while the app runs; they follow the platform side's broadcasts."""
-    from orchestrator.app import CLOCK, SETTINGS
-    from orchestrator.orders.desk import ORDER_DESK
-    from orchestrator.panel import PUBLISHER, ROTATION
-    from orchestrator.platforms.manager import PLATFORMS
-
-    platforms, rotation = app.get(PLATFORMS), app.get(ROTATION)
-    youtube = platforms.youtube if platforms is not None else None
-    settings = PollerSettings.from_settings(app[SETTINGS])
-    pollers = ChatPollers(
-        youtube, app.get(ORDER_DESK), app[CLOCK], app[PUBLISHER], rotation=rotation,
-        settings=settings,
-    )  # fmt: skip
-    app[POLLERS] = pollers
-    follower = asyncio.create_task(pollers.follow(app[PUBLISHER]), name="chat-pollers")
-    for channel in rotation.channels if platforms is not None and rotation else ():
-        # Chats already live when the app (re)starts: their pollers resume from the cursor.
-        status = {"live_chat_id": platforms.live_chat_id(channel),
-                  "broadcast_status": platforms.broadcast_status(channel)}  # fmt: skip
-        pollers.on_platform(channel, status)
-    yield
-    follower.cancel()
-    await asyncio.gather(follower, return_exceptions=True)
-    await pollers.close()
-
-
-def panel_extra(app: web.Application, channel: str) -> dict[str, Any]:
-    """Add the channel's chat reading to its panel view."""
-    pollers = app.get(POLLERS)
-    return {"chat": pollers.status(channel)} if pollers is not None else {}
-
-
-def setup(app: web.Application) -> None:
-    """Add the chat pollers; call after the order desk's and the platforms' setup."""
-    from orchestrator import panel
-
-    extras = getattr(panel, "EXTRAS", None)  # the panel's per-channel hook, when it has one
-    if extras is not None and extras in app:
-        app[extras].append(panel_extra)
-    app.cleanup_ctx.append(pollers_ctx)

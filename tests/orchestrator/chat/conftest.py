@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from orchestrator.orders.desk import OrderDesk
-from orchestrator.platforms.chat_poller import ChatPollers, PollerSettings
+from orchestrator.platforms.chat_poller import PollerSettings
+from orchestrator.platforms.chat_pollers import ChatPollers
 from orchestrator.platforms.sandbox import Sandbox, start_sandbox
 from orchestrator.publisher import Message, Publisher
 from orchestrator.rotation.clock import ManualClock

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from orchestrator.orders.desk import OrderDesk
-from orchestrator.platforms.chat_poller import ChatPoller, ChatPollers
+from orchestrator.platforms.chat_poller import ChatPoller
+from orchestrator.platforms.chat_pollers import ChatPollers
 from orchestrator.platforms.quota_plan import QuotaPolicy
 from orchestrator.platforms.sandbox import Faults, Sandbox
 from orchestrator.rotation.clock import ManualClock

@@ -11,7 +11,7 @@ from typing import Any
 from orchestrator.app import create_app
 from orchestrator.orders.desk import ORDER_DESK
 from orchestrator.panel import PUBLISHER
-from orchestrator.platforms.chat_poller import POLLERS
+from orchestrator.platforms.chat_pollers import POLLERS
 from orchestrator.platforms.sandbox_wiring import SANDBOX
 from orchestrator.publisher import Message
 from orchestrator.rotation.clock import ManualClock
