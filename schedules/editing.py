@@ -11,15 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Generic, TypeVar
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from schedules import check
 from schedules.csvfiles import assign_slot_ids
-from schedules.formatting import local_date, local_time, rupiah, zone_label
+from schedules.formatting import local_date, local_time
 from schedules.model import Event, Product, Slot, Vendor
 
 T = TypeVar("T")
@@ -31,7 +30,6 @@ PRODUCT_FIELDS = ("code", "vendor_id", "name", "price", "stock", "order_url")
 FORM_LEVEL = "slot"  # errors about the whole thing rather than one field
 
 UPLOAD_SUFFIXES = (".csv", ".tsv", ".txt", ".yaml", ".yml")
-_PLAIN = re.compile(r"[A-Za-z0-9_.~-]+")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -344,90 +342,3 @@ def aired_changes(old: Event | None, new: Event, now: datetime, lock: SlotLock) 
         for s in sorted(old.slots, key=lambda s: (s.start, s.channel))
         if key(s) not in kept and lock(s, now)
     ]
-
-
-@dataclass(frozen=True, slots=True)
-class SlotRow:
-    """One slot as the schedule page shows it: every text formatted once, up front."""
-
-    id: str
-    href: str  # the id, safe inside a URL path
-    css: str
-    start: str
-    end: str
-    vendor: str
-    vendor_href: str
-    title: str
-    products: tuple[tuple[str, str, str], ...]  # code, name, price
-    lock: str | None
-
-
-@dataclass(frozen=True)
-class DayView:
-    """One local day of one channel."""
-
-    anchor: str
-    label: str
-    rows: list[SlotRow]
-
-
-@dataclass(frozen=True)
-class ChannelView:
-    """One channel's days, in time order."""
-
-    id: str
-    title: str
-    days: list[DayView]
-    count: int
-
-
-def schedule_view(
-    event: Event, locks: Mapping[str, str], channel: str | None = None
-) -> list[ChannelView]:
-    """Lay the schedule out by channel and local day in one pass, with lookups built once
-    (a 1,000-slot page must render well under 200 ms)."""
-    tz, zone = event.tz, zone_label(event.tz)
-    vendors = {v.id: v.name for v in event.vendors}
-    products = {p.code: (p.code, p.name, rupiah(p.price_idr)) for p in event.products}
-    titles = {c.id: c.title or c.id for c in event.channels}
-    grouped: dict[str, dict[date, list[SlotRow]]] = {c: {} for c in titles}
-    for slot in sorted(event.slots, key=lambda s: s.start):
-        if channel is None or slot.channel == channel:
-            start, end = slot.start.astimezone(tz), slot.end.astimezone(tz)
-            row = _slot_row(slot, start, end, zone, vendors, products, locks.get(slot.id))
-            grouped.setdefault(slot.channel, {}).setdefault(start.date(), []).append(row)
-    return [
-        ChannelView(
-            name, titles.get(name, name), _days(name, days, tz), sum(map(len, days.values()))
-        )
-        for name, days in grouped.items()
-        if channel is None or name == channel
-    ]
-
-
-def _days(channel: str, days: dict[date, list[SlotRow]], tz: ZoneInfo) -> list[DayView]:
-    views = []
-    for day, rows in days.items():
-        noon = datetime.combine(day, time(12), tzinfo=tz)
-        views.append(DayView(f"hari-{channel}-{day.isoformat()}", local_date(noon, tz), rows))
-    return views
-
-
-def _slot_row(slot, start, end, zone, vendors, products, lock) -> SlotRow:
-    css = (" locked" if lock else "") + ("" if slot.vendor_id else " host")
-    return SlotRow(
-        id=slot.id,
-        href=_href(slot.id),
-        css=css,
-        start=f"{start.hour:02d}:{start.minute:02d} {zone}",
-        end=f"{end.hour:02d}:{end.minute:02d} {zone}",
-        vendor=vendors.get(slot.vendor_id, slot.vendor_id) if slot.vendor_id else "",
-        vendor_href=_href(slot.vendor_id) if slot.vendor_id else "",
-        title=slot.title,
-        products=tuple(products.get(c, (c, "(kode tidak dikenal)", "")) for c in slot.products),
-        lock=lock,
-    )
-
-
-def _href(text: str) -> str:
-    return text if _PLAIN.fullmatch(text) else quote(text, safe="")

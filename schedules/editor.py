@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from sqlite_utils import Database
 
-from schedules import editing, flash, store
+from schedules import editing, flash, schedule_view, store
 from schedules.editing import FORM_LEVEL, Checked
 from schedules.model import Event, Product, Slot, Vendor
 from schedules.web import STORE, render
@@ -225,7 +225,7 @@ async def schedule_page(request: web.Request) -> web.Response:
         event=event,
         revision=revision,
         channel=channel,
-        channels=editing.schedule_view(event, locks, channel),
+        channels=schedule_view.schedule_view(event, locks, channel),
     )
     response.enable_compression()  # a big event's page is ~0.6 MB of HTML; phones need less
     return response

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from schedules import editing
+from schedules import editing, schedule_view
 from schedules.editing import FORM_LEVEL, check_product, check_slot, check_vendor
 from schedules.model import Channel, Event, Product, Slot, Vendor
 
@@ -285,11 +285,11 @@ def test_schedule_view_groups_by_channel_and_local_day():
     """A slot at 06:30 WIB is on its WIB day although that is the previous UTC day."""
     event = make_event()
     event.slots.append(Slot("early", "kuliner", at("06:30", 16), at("06:45", 16)))
-    view = {c.id: c for c in editing.schedule_view(event, {"aired": "terkunci"})}
+    view = {c.id: c for c in schedule_view.schedule_view(event, {"aired": "terkunci"})}
     assert [d.label for d in view["kuliner"].days] == ["Selasa, 16 Februari 2027"]
     assert view["kuliner"].title == "Kuliner" and view["utama"].count == 4
     assert [d.anchor for d in view["utama"].days] == ["hari-utama-2027-02-15"]
-    assert [c.id for c in editing.schedule_view(event, {}, "kuliner")] == ["kuliner"]
+    assert [c.id for c in schedule_view.schedule_view(event, {}, "kuliner")] == ["kuliner"]
 
 
 def test_schedule_rows_hold_formatted_text():
@@ -298,7 +298,7 @@ def test_schedule_rows_hold_formatted_text():
     event.slots.append(Slot("a b/c", "kuliner", at("19:00"), at("19:15"), None, ("Z9",)))
     rows = {
         r.id: r
-        for c in editing.schedule_view(event, {"aired": "terkunci"})
+        for c in schedule_view.schedule_view(event, {"aired": "terkunci"})
         for d in c.days
         for r in d.rows
     }
