@@ -127,6 +127,8 @@ def migrate(db: Database) -> None:
     Rebuilding a table that others reference needs foreign keys off, which SQLite only
     allows outside a transaction (its documented way to change a table's constraints).
     """
+    if db.conn.in_transaction:  # the pragma would be ignored and a rebuild would fail
+        raise RuntimeError("orders tables are migrated outside a transaction")
     db.execute("PRAGMA foreign_keys=OFF")
     try:
         apply_migrations(db, "orders", MIGRATIONS)
