@@ -261,7 +261,7 @@ def sandbox_process(conn, count: int, seed: int, codes: list[str]) -> None:
 
 async def _serve_sandbox(conn, count: int, seed: int, codes: list[str]) -> None:
     from orchestrator.platforms import youtube as youtube_module
-    from orchestrator.platforms.sandbox import start_sandbox
+    from orchestrator.sandbox import start_sandbox
 
     sandbox = await start_sandbox(polling_interval_ms=1, daily_quota=10**9)
     adapter = youtube_module.YouTube.for_sandbox(sandbox.youtube_endpoint)

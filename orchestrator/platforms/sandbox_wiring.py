@@ -18,10 +18,10 @@ from aiohttp import web
 
 from orchestrator.errors import NotFound, StartupError
 from orchestrator.rotation.service import Rotation
+from orchestrator.sandbox import Sandbox, start_sandbox
 
 from . import resources
 from .retry import RetryPolicy
-from .sandbox import Sandbox, start_sandbox
 from .youtube import YouTube
 from .zoom import Zoom
 

@@ -141,8 +141,8 @@ def _save(db_path: Path, event) -> None:
 
 
 async def _play(app, options: Options, loaded: LoadResult, db_path: Path, progress) -> Run:
-    from orchestrator.platforms.sandbox import Faults
     from orchestrator.platforms.sandbox_wiring import SANDBOX
+    from orchestrator.sandbox import Faults
 
     rotation, clock = app[ROTATION], app[CLOCK]
     sandbox = app.get(SANDBOX)

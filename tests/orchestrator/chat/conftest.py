@@ -15,10 +15,10 @@ import pytest
 from orchestrator.orders.desk import OrderDesk
 from orchestrator.platforms.chat_poller import PollerSettings
 from orchestrator.platforms.chat_pollers import ChatPollers
-from orchestrator.platforms.sandbox import Sandbox, start_sandbox
 from orchestrator.publisher import Message, Publisher
 from orchestrator.rotation.clock import ManualClock
 from orchestrator.rotation.engine import JAKARTA, channel_state
+from orchestrator.sandbox import Sandbox, start_sandbox
 from schedules.db import Store, open_db
 from tests.orchestrator.helpers import T0, save, small_event
 

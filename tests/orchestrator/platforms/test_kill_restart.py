@@ -24,9 +24,9 @@ KINDS = ("zoomMeeting", "liveBroadcast", "liveStream")
 
 @pytest.fixture
 async def sandbox_url(tmp_path: Path) -> AsyncIterator[str]:
-    """`python -m orchestrator.platforms.sandbox` as its own process, with 20 % faults."""
+    """`python -m orchestrator.sandbox` as its own process, with 20 % faults."""
     port = free_port()
-    cmd = [sys.executable, "-m", "orchestrator.platforms.sandbox", "--port", str(port),
+    cmd = [sys.executable, "-m", "orchestrator.sandbox", "--port", str(port),
            "--faults", "0.2", "--seed", "3", "--retry-after", "mixed"]  # fmt: skip
     with (tmp_path / "sandbox.log").open("wb") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)

@@ -9,7 +9,7 @@ import pytest
 from orchestrator.platforms import resources
 from orchestrator.platforms.manager import PlatformManager
 from orchestrator.platforms.resources import ENSURED, FINISHED, LIVE, Resources
-from orchestrator.platforms.sandbox import Faults
+from orchestrator.sandbox import Faults
 from schedules import store
 from schedules.model import Channel
 from tests.orchestrator.helpers import T0, small_event

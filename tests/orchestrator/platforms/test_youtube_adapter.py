@@ -10,10 +10,10 @@ import pytest
 
 from orchestrator.platforms.errors import PlatformTimeout, QuotaExhausted, YouTubeApiError
 from orchestrator.platforms.retry import RetryPolicy
-from orchestrator.platforms.sandbox import Faults, Sandbox
 from orchestrator.platforms.youtube import ChatPage, QuotaTracker, YouTube
 from orchestrator.platforms.zoom import Zoom
 from orchestrator.rotation.clock import ManualClock
+from orchestrator.sandbox import Faults, Sandbox
 from tests.orchestrator.platforms.conftest import FAST, seed_for
 
 START = datetime(2027, 2, 15, 8, 30, tzinfo=UTC)

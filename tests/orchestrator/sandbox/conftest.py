@@ -14,7 +14,7 @@ from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build
 from zoomus import ZoomClient
 
-from orchestrator.platforms.sandbox import ManualClock, Sandbox, start_sandbox
+from orchestrator.sandbox import ManualClock, Sandbox, start_sandbox
 from tests.orchestrator.sandbox.helpers import BROADCAST, STREAM, Show, run, set_zoom_stream
 
 

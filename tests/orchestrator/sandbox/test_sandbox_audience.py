@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from orchestrator.platforms.sandbox import ManualClock, Sandbox, make_message
-from orchestrator.platforms.sandbox.clock import rfc3339
+from orchestrator.sandbox import ManualClock, Sandbox, make_message
+from orchestrator.sandbox.clock import rfc3339
 from tests.orchestrator.sandbox.helpers import run
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "chat-dev.jsonl"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from googleapiclient.errors import HttpError
 
-from orchestrator.platforms.sandbox import Sandbox, ScaledClock, start_sandbox
+from orchestrator.sandbox import Sandbox, ScaledClock, start_sandbox
 from tests.orchestrator.sandbox.helpers import Show, reason, run
 
 

@@ -1,4 +1,4 @@
-"""The standalone entry point: `python -m orchestrator.platforms.sandbox`."""
+"""The standalone entry point: `python -m orchestrator.sandbox`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import aiohttp
 
-from orchestrator.platforms.sandbox.__main__ import parse_args
+from orchestrator.sandbox.__main__ import parse_args
 
 ROOT = Path(__file__).parents[3]
 
@@ -25,7 +25,7 @@ async def test_module_prints_urls_and_serves() -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "orchestrator.platforms.sandbox",
+        "orchestrator.sandbox",
         "--port",
         "0",
         "--faults",

@@ -11,7 +11,7 @@ import pytest
 from googleapiclient.errors import HttpError
 from zoomus import ZoomClient
 
-from orchestrator.platforms.sandbox import Faults, ManualClock, Sandbox
+from orchestrator.sandbox import Faults, ManualClock, Sandbox
 from tests.orchestrator.sandbox.helpers import BROADCAST, reason, run
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from googleapiclient.errors import HttpError
 
-from orchestrator.platforms.sandbox import Faults, ManualClock, Sandbox
+from orchestrator.sandbox import Faults, ManualClock, Sandbox
 from tests.orchestrator.sandbox.helpers import BROADCAST, reason, run
 
 

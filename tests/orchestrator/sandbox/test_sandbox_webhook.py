@@ -12,7 +12,7 @@ import pytest
 from aiohttp import web
 from zoomus import ZoomClient
 
-from orchestrator.platforms.sandbox import Sandbox, sign_zoom_webhook, url_validation_token
+from orchestrator.sandbox import Sandbox, sign_zoom_webhook, url_validation_token
 from tests.orchestrator.sandbox.helpers import Show
 
 SECRET = "test_secret_token"

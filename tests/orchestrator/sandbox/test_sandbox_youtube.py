@@ -9,7 +9,7 @@ import pytest
 from googleapiclient.errors import HttpError
 from zoomus import ZoomClient
 
-from orchestrator.platforms.sandbox import Sandbox
+from orchestrator.sandbox import Sandbox
 from tests.orchestrator.sandbox.helpers import BROADCAST, STREAM, Show, reason, run, set_zoom_stream
 
 

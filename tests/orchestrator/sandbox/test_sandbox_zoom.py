@@ -9,7 +9,7 @@ from typing import Any
 import requests
 from zoomus import ZoomClient
 
-from orchestrator.platforms.sandbox import ManualClock, Sandbox
+from orchestrator.sandbox import ManualClock, Sandbox
 from tests.orchestrator.sandbox.helpers import set_zoom_stream
 
 

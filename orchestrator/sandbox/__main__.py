@@ -1,4 +1,4 @@
-"""Run the sandbox on its own: `python -m orchestrator.platforms.sandbox --port 8090`."""
+"""Run the sandbox on its own: `python -m orchestrator.sandbox --port 8090`."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from .state import SandboxConfig
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Read the command line."""
     parser = argparse.ArgumentParser(
-        prog="python -m orchestrator.platforms.sandbox",
+        prog="python -m orchestrator.sandbox",
         description="Fake YouTube Data API v3 and Zoom API v2 on a loopback port.",
     )
     parser.add_argument("--host", default="127.0.0.1")
