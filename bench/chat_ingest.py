@@ -227,7 +227,7 @@ async def bench_sustained(folder: Path, event: Event, count: int, seed: int) -> 
         from orchestrator.platforms.chat_pollers import ChatPollers  # noqa: F401
     except ImportError:
         return await _sustained_desk(folder, event, count, seed), "desk.ingest pages"
-    from orchestrator.rotation.clock import RealClock
+    from kernel.clock import RealClock
 
     clock = RealClock()  # real time throughout: the poller waits the sandbox's 1 ms interval
     event = example_event(clock.now())

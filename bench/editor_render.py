@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # a checkout without `pip install -e .`
     sys.path.insert(0, str(ROOT))
 
+from kernel.clock import ManualClock  # noqa: E402
 from orchestrator.app import create_app  # noqa: E402 - after the path fix above
-from orchestrator.rotation.clock import ManualClock  # noqa: E402
 from orchestrator.settings import Settings  # noqa: E402
 from schedules import store  # noqa: E402
 from schedules.db import open_db  # noqa: E402

@@ -30,11 +30,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from kernel.clock import RealClock
 from orchestrator.platforms.manager import ManagerOptions, PlatformManager
 from orchestrator.platforms.youtube import YouTube
 from orchestrator.platforms.zoom import Zoom
 from orchestrator.publisher import Publisher
-from orchestrator.rotation.clock import RealClock
 from orchestrator.rotation.service import Rotation
 from orchestrator.sandbox import Faults, Sandbox, start_sandbox
 from schedules import store

@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from kernel.clock import RealClock
 from orchestrator.publisher import Publisher
-from orchestrator.rotation.clock import RealClock
 from orchestrator.rotation.service import Rotation
 from schedules import store
 from schedules.db import Store, open_db

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from aiohttp import web
 
+from kernel.clock import Clock, RealClock
 from orchestrator import auth, errors, metrics, panel
 from orchestrator.publisher import Publisher
-from orchestrator.rotation.clock import Clock, RealClock
 from orchestrator.rotation.service import Rotation
 from orchestrator.settings import Settings
 from schedules import store

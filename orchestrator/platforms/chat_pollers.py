@@ -13,10 +13,10 @@ from typing import Any
 
 from aiohttp import web
 
+from kernel.clock import Clock
 from orchestrator.platforms import quota_plan as qp
 from orchestrator.platforms.chat_poller import ChatPoller, PollerSettings, PollerStatus
 from orchestrator.publisher import Publisher
-from orchestrator.rotation.clock import Clock
 
 PLATFORM_TOPIC = "platform"  # what the platform side publishes a broadcast's state on
 LIVE_STATUSES = frozenset({"testStarting", "testing", "liveStarting", "live"})

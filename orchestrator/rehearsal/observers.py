@@ -16,7 +16,7 @@ from pathlib import Path
 
 import websockets
 
-from orchestrator.rotation.clock import Clock
+from kernel.clock import Clock
 from orchestrator.rotation.service import Published
 
 AIRING = ("on_air", "host", "held")

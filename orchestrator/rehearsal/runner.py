@@ -19,10 +19,10 @@ from pathlib import Path
 
 from aiohttp import web
 
+from kernel.clock import ScaledClock
 from orchestrator.app import CLOCK, EXAMPLE_EVENT, create_app
 from orchestrator.panel import ROTATION
 from orchestrator.rehearsal.observers import ChromiumPages, OverlayWatcher, SlotRecorder
-from orchestrator.rotation.clock import ScaledClock
 from orchestrator.serve import settle_memory
 from orchestrator.settings import Settings
 from overlays.pages import HUB

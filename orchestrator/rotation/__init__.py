@@ -1,7 +1,7 @@
-"""The rotation: which slot is on air on each channel, and the clocks that drive it.
+"""The rotation: which slot is on air on each channel.
 
 ``engine.channel_state`` is pure (slots, host actions and ``now`` in, an answer out);
-``clock`` gives the async loop its sense of time, real, manual or sped up.
+the clock (``kernel.clock``) gives the async loop its sense of time.
 """
 
 from .actions import BACK, EXTEND, HOLD, JUMP, KINDS, NEXT, RESUME, SKIP, UNDO, Action

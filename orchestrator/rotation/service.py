@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from kernel.clock import Clock
 from orchestrator.errors import Conflict, NotFound
 from orchestrator.publisher import Publisher
 from orchestrator.rotation import records
 from orchestrator.rotation.actions import KINDS
-from orchestrator.rotation.clock import Clock
 from orchestrator.rotation.engine import Action, ChannelState, channel_state, validate_action
 from schedules import store
 from schedules.db import Store, utc_iso

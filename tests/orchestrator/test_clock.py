@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from orchestrator.rotation.clock import Clock, ManualClock, RealClock, ScaledClock
+from kernel.clock import Clock, ManualClock, RealClock, ScaledClock
 
 START = datetime(2027, 2, 15, 8, 0, tzinfo=UTC)
 SECOND = timedelta(seconds=1)

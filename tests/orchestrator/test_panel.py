@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
+from kernel.clock import ManualClock
 from orchestrator.app import create_app
-from orchestrator.rotation.clock import ManualClock
 from tests.conftest import login
 from tests.orchestrator.helpers import T0, save, small_event
 

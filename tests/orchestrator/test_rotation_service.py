@@ -8,10 +8,10 @@ from datetime import timedelta
 
 import pytest
 
+from kernel.clock import ManualClock
 from orchestrator.errors import Conflict
 from orchestrator.publisher import Publisher
 from orchestrator.rotation import records
-from orchestrator.rotation.clock import ManualClock
 from orchestrator.rotation.service import TOPIC, Rotation
 from schedules import store
 from schedules.db import Store, open_db

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiohttp import FormData
 
+from kernel.clock import ManualClock
 from orchestrator.app import create_app
-from orchestrator.rotation.clock import ManualClock
 from schedules import store
 from schedules.db import open_db
 from schedules.loader import load_paths

@@ -10,8 +10,8 @@ import pytest
 from aiohttp import web
 from playwright.async_api import async_playwright, expect
 
+from kernel.clock import ManualClock
 from orchestrator.app import create_app
-from orchestrator.rotation.clock import ManualClock
 from orchestrator.settings import Settings
 from schedules import store
 from schedules.db import open_db

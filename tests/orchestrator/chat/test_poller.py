@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from kernel.clock import ManualClock
 from orchestrator.orders.desk import OrderDesk
 from orchestrator.platforms.chat_poller import ChatPoller
 from orchestrator.platforms.chat_pollers import ChatPollers
 from orchestrator.platforms.quota_plan import QuotaPolicy
-from orchestrator.rotation.clock import ManualClock
 from orchestrator.sandbox import Faults, Sandbox
 from tests.orchestrator.chat.conftest import Feed, Live, youtube_module
 from tests.orchestrator.helpers import T0

@@ -8,13 +8,13 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+from kernel.clock import ManualClock
 from orchestrator.app import create_app
 from orchestrator.orders.desk import ORDER_DESK
 from orchestrator.panel import PUBLISHER
 from orchestrator.platforms.chat_pollers import POLLERS
 from orchestrator.platforms.sandbox_wiring import SANDBOX
 from orchestrator.publisher import Message
-from orchestrator.rotation.clock import ManualClock
 from tests.conftest import login
 from tests.orchestrator.helpers import T0, save, small_event
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
+from kernel.clock import ManualClock
 from orchestrator.app import create_app
 from orchestrator.orders import store as order_store
-from orchestrator.rotation.clock import ManualClock
 from schedules import store
 from schedules.db import open_db
 from schedules.model import Channel

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from kernel.clock import ManualClock
 from orchestrator.platforms import resources
 from orchestrator.platforms.manager import ManagerOptions, PlatformManager
 from orchestrator.platforms.resources import Resources
@@ -19,7 +20,6 @@ from orchestrator.platforms.retry import RetryPolicy
 from orchestrator.platforms.youtube import YouTube
 from orchestrator.platforms.zoom import Zoom
 from orchestrator.publisher import Publisher
-from orchestrator.rotation.clock import ManualClock
 from orchestrator.rotation.service import Rotation
 from orchestrator.sandbox import Sandbox, start_sandbox
 from schedules import store

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from aiohttp import web
 
+from kernel.clock import ManualClock
 from orchestrator import serve
 from orchestrator.app import CLOCK, SETTINGS, create_app
 from orchestrator.errors import StartupError
@@ -15,7 +16,6 @@ from orchestrator.panel import PUBLISHER, panel_state
 from orchestrator.platforms.manager import PLATFORMS
 from orchestrator.platforms.resources import ENSURED, LIVE
 from orchestrator.platforms.sandbox_wiring import SANDBOX, adapters
-from orchestrator.rotation.clock import ManualClock
 from orchestrator.settings import Settings
 from tests.conftest import login
 from tests.orchestrator.helpers import T0, save, small_event

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from kernel.clock import ManualClock
 from orchestrator.platforms.errors import PlatformTimeout, QuotaExhausted, YouTubeApiError
 from orchestrator.platforms.retry import RetryPolicy
 from orchestrator.platforms.youtube import ChatPage, QuotaTracker, YouTube
 from orchestrator.platforms.zoom import Zoom
-from orchestrator.rotation.clock import ManualClock
 from orchestrator.sandbox import Faults, Sandbox
 from tests.orchestrator.platforms.conftest import FAST, seed_for
 

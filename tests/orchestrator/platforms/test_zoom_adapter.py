@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from kernel.clock import ManualClock
 from orchestrator.platforms.errors import ZoomApiError
 from orchestrator.platforms.retry import RetryPolicy
 from orchestrator.platforms.zoom import Zoom
-from orchestrator.rotation.clock import ManualClock
 from orchestrator.sandbox import Faults, Sandbox
 from tests.orchestrator.platforms.conftest import FAST, seed_for
 

@@ -1,0 +1,4 @@
+"""The shared kernel under the three rooms: database, pages, errors, time, clocks, keys.
+
+`schedules`, `overlays` and `orchestrator` may all import it; it imports none of them.
+"""
