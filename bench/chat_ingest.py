@@ -223,8 +223,8 @@ async def bench_sustained(folder: Path, event: Event, count: int, seed: int) -> 
     is another machine: its cost of serving pages is not ours.
     """
     try:
+        from orchestrator.chat.pollers import ChatPollers  # noqa: F401
         from orchestrator.platforms import youtube as youtube_module
-        from orchestrator.platforms.chat_pollers import ChatPollers  # noqa: F401
     except ImportError:
         return await _sustained_desk(folder, event, count, seed), "desk.ingest pages"
     from kernel.clock import RealClock
@@ -277,7 +277,7 @@ async def _serve_sandbox(conn, count: int, seed: int, codes: list[str]) -> None:
 
 async def _poll_all(adapter, the_store: Store, clock, chat_id: str, count: int) -> float:
     """Run one chat poller until the desk holds all ``count`` messages; return msgs/s."""
-    from orchestrator.platforms.chat_pollers import ChatPollers
+    from orchestrator.chat.pollers import ChatPollers
 
     desk = OrderDesk(the_store, Publisher(), clock=clock)
     await desk.start()
@@ -361,8 +361,8 @@ async def bench_latency(folder: Path, event: Event, rounds: int) -> list[float]:
 async def _rounds(base: str, code: str, rounds: int) -> list[float]:
     import aiohttp
 
+    from orchestrator.chat.webhook import signature
     from orchestrator.orders.pages import MIN_GAP_SECONDS
-    from orchestrator.orders.webhook import signature
 
     times = []
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:

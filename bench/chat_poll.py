@@ -34,9 +34,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kernel.clock import RealClock
+from orchestrator.chat.poller import PollerSettings
+from orchestrator.chat.pollers import ChatPollers
 from orchestrator.orders.desk import OrderDesk
-from orchestrator.platforms.chat_poller import PollerSettings
-from orchestrator.platforms.chat_pollers import ChatPollers
 from orchestrator.platforms.youtube import YouTube
 from orchestrator.publisher import Publisher
 from orchestrator.sandbox import start_sandbox

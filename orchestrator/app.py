@@ -61,8 +61,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
 def _add_features(app: web.Application) -> None:
     """Plug in each capability's routes and background tasks."""
     from orchestrator import overlay_bridge
+    from orchestrator.chat import pollers as chat_pollers
     from orchestrator.orders.desk import setup as orders_desk_setup
-    from orchestrator.platforms import chat_pollers
     from orchestrator.platforms import manager as platforms_manager
     from overlays import links, pages
     from overlays.state import OverlaySettings

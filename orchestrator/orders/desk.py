@@ -17,17 +17,17 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from orchestrator.orders import host_writes, writes
-from orchestrator.orders import store as order_store
-from orchestrator.orders.catalog import OrderCatalog
-from orchestrator.orders.model import NEW, WAITING, ChatMessage, Cursor, IngestResult, Order
-from orchestrator.orders.onair import ChannelAir, SlotLookup, channel_air
-from orchestrator.orders.replies import (
+from orchestrator.chat.replies import (
     MAX_PENDING,
     Confirmation,
     ReplyQueue,
     unknown_code_reply,
 )
+from orchestrator.orders import host_writes, writes
+from orchestrator.orders import store as order_store
+from orchestrator.orders.catalog import OrderCatalog
+from orchestrator.orders.model import NEW, WAITING, ChatMessage, Cursor, IngestResult, Order
+from orchestrator.orders.onair import ChannelAir, SlotLookup, channel_air
 from orchestrator.publisher import Publisher
 from schedules import store as schedule_store
 from schedules.db import Store
@@ -306,7 +306,8 @@ async def desk_ctx(app: web.Application) -> AsyncIterator[None]:
 
 def setup(app: web.Application) -> None:
     """Add the order desk, the orders pages and the Zoom webhook to ``app``."""
-    from orchestrator.orders import pages, webhook
+    from orchestrator.chat import webhook
+    from orchestrator.orders import pages
 
     app.cleanup_ctx.append(desk_ctx)
     pages.setup(app)

@@ -209,7 +209,7 @@ async def _settle(app, timeout: float = 10.0) -> None:
 
 def _pollers(app):
     try:
-        from orchestrator.platforms.chat_pollers import POLLERS
+        from orchestrator.chat.pollers import POLLERS
     except ImportError:
         return None
     return app.get(POLLERS)

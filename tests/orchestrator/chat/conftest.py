@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from kernel.clock import ManualClock
+from orchestrator.chat.poller import PollerSettings
+from orchestrator.chat.pollers import ChatPollers
 from orchestrator.orders.desk import OrderDesk
-from orchestrator.platforms.chat_poller import PollerSettings
-from orchestrator.platforms.chat_pollers import ChatPollers
 from orchestrator.publisher import Message, Publisher
 from orchestrator.rotation.engine import JAKARTA, channel_state
 from orchestrator.sandbox import Sandbox, start_sandbox

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from orchestrator.platforms.chat_items import parse_time, read_items, to_message
+from orchestrator.chat.items import parse_time, read_items, to_message
 
 AUTHOR = {"channelId": "UCbudi", "displayName": "Budi Santoso", "isChatOwner": False}
 

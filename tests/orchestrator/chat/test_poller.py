@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from kernel.clock import ManualClock
+from orchestrator.chat.poller import ChatPoller
+from orchestrator.chat.pollers import ChatPollers
 from orchestrator.orders.desk import OrderDesk
-from orchestrator.platforms.chat_poller import ChatPoller
-from orchestrator.platforms.chat_pollers import ChatPollers
 from orchestrator.platforms.quota_plan import QuotaPolicy
 from orchestrator.sandbox import Faults, Sandbox
 from tests.orchestrator.chat.conftest import Feed, Live, youtube_module

@@ -10,9 +10,9 @@ from typing import Any
 
 from kernel.clock import ManualClock
 from orchestrator.app import create_app
+from orchestrator.chat.pollers import POLLERS
 from orchestrator.orders.desk import ORDER_DESK
 from orchestrator.panel import PUBLISHER
-from orchestrator.platforms.chat_pollers import POLLERS
 from orchestrator.platforms.sandbox_wiring import SANDBOX
 from orchestrator.publisher import Message
 from tests.conftest import login

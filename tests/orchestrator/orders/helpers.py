@@ -8,8 +8,8 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from orchestrator.chat.webhook import signature
 from orchestrator.orders.model import ChatMessage
-from orchestrator.orders.webhook import signature
 from tests.orchestrator.helpers import T0
 
 SECRET = "test-webhook-secret"

@@ -14,8 +14,8 @@ from typing import Any
 from aiohttp import web
 
 from kernel.clock import Clock
+from orchestrator.chat.poller import ChatPoller, PollerSettings, PollerStatus
 from orchestrator.platforms import quota_plan as qp
-from orchestrator.platforms.chat_poller import ChatPoller, PollerSettings, PollerStatus
 from orchestrator.publisher import Publisher
 
 PLATFORM_TOPIC = "platform"  # what the platform side publishes a broadcast's state on

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from orchestrator.orders.replies import (
+from orchestrator.chat.replies import (
     MAX_CHARS,
     Confirmation,
     ReplyQueue,

@@ -4,7 +4,7 @@ Each page goes to ``OrderDesk.ingest`` with the next page token, so the token is
 only with the page it follows (a crash before the commit reads the page again; message
 ids dedupe it). Between reads a poller sleeps on the injected clock for the quota plan's
 interval, never less than ``pollingIntervalMillis``; it stops when the chat ends and
-tells the host what it is doing on the ``panel.chat`` topic. ``chat_pollers`` starts one
+tells the host what it is doing on the ``panel.chat`` topic. ``pollers`` starts one
 per live broadcast and shares one quota plan between them.
 """
 
@@ -18,13 +18,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from orchestrator.chat.items import PLATFORM, read_items
 from orchestrator.orders.model import Cursor
 from orchestrator.platforms import quota_plan as qp
-from orchestrator.platforms.chat_items import PLATFORM, read_items
 from orchestrator.platforms.errors import PlatformError
 
 if TYPE_CHECKING:
-    from orchestrator.platforms.chat_pollers import ChatPollers
+    from orchestrator.chat.pollers import ChatPollers
 
 log = logging.getLogger(__name__)
 
