@@ -34,14 +34,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kernel.clock import RealClock
+from kernel.db import Store, open_db
+from kernel.publisher import Publisher
 from orchestrator.chat.poller import PollerSettings
 from orchestrator.chat.pollers import ChatPollers
 from orchestrator.orders.desk import OrderDesk
 from orchestrator.platforms.youtube import YouTube
-from orchestrator.publisher import Publisher
 from orchestrator.sandbox import start_sandbox
 from schedules import store
-from schedules.db import Store, open_db
 from schedules.model import Channel, Event, Product, Slot, Vendor
 
 GOAL_MSGS_PER_S = 10_000

@@ -31,12 +31,12 @@ if str(ROOT) not in sys.path:  # a checkout without `pip install -e .`
     sys.path.insert(0, str(ROOT))
 
 from kernel.clock import ManualClock  # noqa: E402
+from kernel.db import open_db  # noqa: E402
+from kernel.keys import STORE  # noqa: E402
 from orchestrator.app import create_app  # noqa: E402 - after the path fix above
 from orchestrator.settings import Settings  # noqa: E402
 from schedules import store  # noqa: E402
-from schedules.db import open_db  # noqa: E402
 from schedules.model import Channel, Event, Product, Slot, Vendor  # noqa: E402
-from schedules.web import STORE  # noqa: E402
 
 FIRST_START = datetime(2027, 2, 15, 8, 30, tzinfo=UTC)  # 15:30 WIB
 SLOTS_PER_DAY = 25

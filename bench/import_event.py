@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # a checkout without `pip install -e .`
     sys.path.insert(0, str(ROOT))
 
-from schedules.db import open_db  # noqa: E402 - after the path fix above
+from kernel.db import open_db  # noqa: E402 - after the path fix above
 from schedules.loader import load_paths  # noqa: E402
 from schedules.store import migrate, save_event  # noqa: E402
 

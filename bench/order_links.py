@@ -52,8 +52,8 @@ def free_port() -> int:
 def save_sample_event(db_path: Path) -> None:
     """Store an event of 40 vendors and 200 products with channel ``utama`` on air now."""
     sys.path.insert(0, str(ROOT))
+    from kernel.db import open_db
     from schedules import store
-    from schedules.db import open_db
     from schedules.model import Channel, Event, Product, Slot, Vendor
 
     now = datetime.now(UTC).replace(microsecond=0)

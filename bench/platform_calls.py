@@ -31,14 +31,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kernel.clock import RealClock
+from kernel.db import Store, open_db
+from kernel.publisher import Publisher
 from orchestrator.platforms.manager import ManagerOptions, PlatformManager
 from orchestrator.platforms.youtube import YouTube
 from orchestrator.platforms.zoom import Zoom
-from orchestrator.publisher import Publisher
 from orchestrator.rotation.service import Rotation
 from orchestrator.sandbox import Faults, Sandbox, start_sandbox
 from schedules import store
-from schedules.db import Store, open_db
 from tests.orchestrator.helpers import small_event
 
 TICK = 0.005

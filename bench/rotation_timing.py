@@ -23,10 +23,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kernel.clock import RealClock
-from orchestrator.publisher import Publisher
+from kernel.db import Store, open_db
+from kernel.publisher import Publisher
 from orchestrator.rotation.service import Rotation
 from schedules import store
-from schedules.db import Store, open_db
 from schedules.model import Channel, Event, Slot, Vendor
 
 

@@ -13,22 +13,33 @@ from pathlib import Path
 
 from aiohttp import web
 
+from kernel import errors
 from kernel.clock import Clock, RealClock
-from orchestrator import auth, errors, metrics, panel
-from orchestrator.publisher import Publisher
+from kernel.db import Store, open_db
+from kernel.keys import (
+    CLOCK,
+    HUB_PORT,
+    PUBLISHER,
+    ROTATION,
+    SETTINGS,
+    SLOT_LOCK,
+    STARTED_AT,
+    STATIC_VERSION,
+    STORE,
+    TEMPLATES,
+    TOKENS,
+)
+from kernel.publisher import Publisher
+from kernel.web import PACKAGE_DIRS, make_templates
+from kernel.web import static_version as compute_static_version
+from orchestrator import auth, metrics, panel
 from orchestrator.rotation.service import Rotation
 from orchestrator.settings import Settings
 from schedules import store
-from schedules.db import Store, open_db
 from schedules.model import Event, rebase
-from schedules.web import PACKAGE_DIRS, STATIC_VERSION, STORE, TEMPLATES, make_templates
-from schedules.web import static_version as compute_static_version
 
 log = logging.getLogger(__name__)
 
-SETTINGS = web.AppKey("settings", Settings)
-STARTED_AT = web.AppKey("started_at", datetime)
-CLOCK = web.AppKey("clock", Clock)
 EXAMPLE_EVENT = Path(__file__).resolve().parent.parent / "schedules/examples/pasar-jember.yaml"
 
 
@@ -41,7 +52,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     app = web.Application(middlewares=[errors.error_middleware], client_max_size=20 * 2**20)
     app[SETTINGS] = settings
     app[CLOCK] = clock or RealClock()
-    app[panel.PUBLISHER] = Publisher()
+    app[PUBLISHER] = Publisher()
     app[TEMPLATES] = make_templates()
     app[STATIC_VERSION] = compute_static_version()
     app.middlewares.append(auth.auth_middleware)
@@ -72,7 +83,7 @@ def _add_features(app: web.Application) -> None:
     editor.setup(app)
     links.setup(app)
     pages.setup(app, OverlaySettings(base_url=settings.public_url), host=settings.host)
-    app[pages.HUB_PORT] = settings.overlay_port
+    app[HUB_PORT] = settings.overlay_port
     overlay_bridge.setup(app)
     platforms_manager.setup(app)
     orders_desk_setup(app)
@@ -88,7 +99,7 @@ async def store_ctx(app: web.Application) -> AsyncIterator[None]:
     app[STARTED_AT] = datetime.now(UTC)
     await the_store.run(store.migrate)
     await the_store.run(_load_startup_event, settings)
-    app[auth.TOKENS] = await the_store.run(
+    app[TOKENS] = await the_store.run(
         auth.ensure_tokens, settings.organiser_token, settings.host_token
     )
     yield
@@ -97,12 +108,10 @@ async def store_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def rotation_ctx(app: web.Application) -> AsyncIterator[None]:
     """Run the rotation loop for as long as the app runs."""
-    from schedules import editor
 
-    rotation = Rotation(app[STORE], app[CLOCK], app[panel.PUBLISHER])
-    app[panel.ROTATION] = rotation
-    app[editor.SLOT_LOCK] = rotation.edit_lock
-    app[editor.CLOCK] = app[CLOCK].now
+    rotation = Rotation(app[STORE], app[CLOCK], app[PUBLISHER])
+    app[ROTATION] = rotation
+    app[SLOT_LOCK] = rotation.edit_lock
     await rotation.start()
     yield
     await rotation.stop()

@@ -19,8 +19,9 @@ from urllib.parse import quote
 from aiohttp import web
 from sqlite_utils import Database
 
-from schedules.db import apply_migrations
-from schedules.web import CSRF_TOKEN, ROLE, render
+from kernel.db import apply_migrations
+from kernel.keys import CSRF_TOKEN, ROLE, TOKENS
+from kernel.web import render
 
 COOKIE = "pasar_session"
 SESSION_SECONDS = 7 * 24 * 3600
@@ -47,9 +48,6 @@ class Tokens:
         if token and hmac.compare_digest(token, self.host):
             return HOST
         return None
-
-
-TOKENS = web.AppKey("tokens", Tokens)
 
 
 def _secrets_table(db: Database) -> None:

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from orchestrator.errors import PasarError
+from kernel.errors import PasarError
 from orchestrator.settings import SettingsError, load_settings
 
 
@@ -120,8 +120,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _dispatch_db(args: argparse.Namespace) -> int:
+    from kernel.db import open_db
     from schedules import commands, store
-    from schedules.db import open_db
 
     db_path = args.db or Path(os.environ.get("PASAR_DB") or "data/pasar.db")
     db = open_db(db_path)

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from orchestrator.publisher import Message, Publisher
+from kernel.publisher import Message, Publisher
 
 CLOSING = "live.closing"  # published at shutdown
 HEARTBEAT_SECONDS = 15.0

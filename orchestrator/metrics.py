@@ -7,13 +7,11 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from overlays.clicks import CLICK_LOG
-from overlays.pages import HUB
+from kernel.keys import CLICK_LOG, HUB
 
 
 def _lines(app: web.Application) -> Iterator[str]:
-    from orchestrator.app import STARTED_AT
-    from orchestrator.panel import PUBLISHER, ROTATION
+    from kernel.keys import PUBLISHER, ROTATION, STARTED_AT
 
     uptime = (datetime.now(UTC) - app[STARTED_AT]).total_seconds()
     yield from _gauge("pasar_uptime_seconds", "Seconds since start", uptime)

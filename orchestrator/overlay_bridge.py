@@ -15,15 +15,13 @@ from dataclasses import asdict
 from aiohttp import web
 from sqlite_utils import Database
 
-from orchestrator.errors import BadInput, NotFound
+from kernel.db import Store, apply_migrations
+from kernel.errors import BadInput, NotFound
+from kernel.keys import BRIDGE, HUB, ON_AIR_NOW, OVERLAY_SETTINGS, STORE
 from orchestrator.rotation.engine import ChannelState
 from orchestrator.rotation.service import Published, Rotation
 from overlays.hub import Hub
-from overlays.links import ON_AIR_NOW
-from overlays.pages import HUB, OVERLAY_SETTINGS
 from overlays.state import HostOverlay, OnAir, OverlayActionError, apply_action, build_state
-from schedules.db import Store, apply_migrations
-from schedules.web import STORE
 
 
 def on_air(state: ChannelState) -> OnAir:
@@ -141,12 +139,9 @@ class OverlayBridge:
         return result
 
 
-BRIDGE = web.AppKey("overlay_bridge", OverlayBridge)
-
-
 async def bridge_ctx(app: web.Application) -> AsyncIterator[None]:
     """Connect rotation to hub once both run."""
-    from orchestrator.panel import ROTATION
+    from kernel.keys import ROTATION
 
     bridge = OverlayBridge(app[HUB], app[ROTATION], app[STORE], app[OVERLAY_SETTINGS])
     app[BRIDGE] = bridge

@@ -10,19 +10,17 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
+from kernel.errors import BadInput
+from kernel.formatting import rupiah
+from kernel.keys import PANEL_EXTRAS, PUBLISHER, ROLE, ROTATION, STORE
+from kernel.publisher import Message
+from kernel.web import render
 from orchestrator import live
-from orchestrator.errors import BadInput
-from orchestrator.publisher import Message, Publisher
 from orchestrator.rotation import records
 from orchestrator.rotation.service import TOPIC, Rotation
-from schedules.formatting import rupiah
 from schedules.model import Event, Slot
-from schedules.web import ROLE, STORE, render
 
-ROTATION = web.AppKey("rotation", Rotation)
-PUBLISHER = web.AppKey("publisher", Publisher)
 # Callables (app, channel id) -> dict merged into each channel's view (e.g. "platform").
-EXTRAS = web.AppKey("panel_extras", list)
 
 _ACTION_TEXT = {
     "next": "berikutnya (next)",
@@ -143,8 +141,8 @@ async def panel_state(app: web.Application) -> dict:
 
 
 def _with_extras(app: web.Application, view: dict) -> dict:
-    """Merge what other capabilities add to a channel's view (see ``EXTRAS``)."""
-    for extra in app.get(EXTRAS, ()):
+    """Merge what other capabilities add to a channel's view (see ``PANEL_EXTRAS``)."""
+    for extra in app.get(PANEL_EXTRAS, ()):
         view.update(extra(app, view["id"]))
     return view
 
@@ -196,7 +194,7 @@ async def post_action(request: web.Request) -> web.Response:
 
 def setup(app: web.Application) -> None:
     """Register the panel's routes."""
-    app[EXTRAS] = []
+    app[PANEL_EXTRAS] = []
     live.setup(app, app[PUBLISHER])
     app.router.add_get("/", panel_page)
     app.router.add_get("/api/panel/state", panel_json)

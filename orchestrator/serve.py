@@ -8,6 +8,7 @@ import sys
 
 from aiohttp import web
 
+from kernel.keys import EXTRA_BANNER, TOKENS
 from orchestrator import auth
 from orchestrator.app import create_app
 from orchestrator.settings import Settings
@@ -51,7 +52,7 @@ def settle_memory() -> None:
 def banner(app: web.Application, settings: Settings, port: int) -> str:
     """Tell a new user what is running and which links to open."""
     base = settings.public_url or f"http://{settings.host}:{port}"
-    links = auth.login_links(app[auth.TOKENS], base)
+    links = auth.login_links(app[TOKENS], base)
     lines = [
         "",
         "Pasar Live berjalan (is running)",
@@ -66,10 +67,7 @@ def banner(app: web.Application, settings: Settings, port: int) -> str:
     return "\n".join(lines)
 
 
-EXTRA_BANNER = web.AppKey("extra_banner", list)
-
-
 def _channels(app: web.Application) -> list[str]:
-    from orchestrator.panel import ROTATION
+    from kernel.keys import ROTATION
 
     return list(app[ROTATION].channels) if ROTATION in app else []

@@ -30,8 +30,9 @@ from datetime import UTC, datetime
 from aiohttp import web
 from sqlite_utils import Database
 
-from schedules.db import Store, apply_migrations, utc_iso
-from schedules.web import STORE
+from kernel.db import Store, apply_migrations
+from kernel.keys import CLICK_LOG, STORE
+from kernel.times import utc_iso
 
 log = logging.getLogger(__name__)
 
@@ -199,9 +200,6 @@ class ClickLog:
         """Ask ``run`` to write what is left and return."""
         self._stopping = True
         self._wake.set()
-
-
-CLICK_LOG = web.AppKey("click_log", ClickLog)
 
 
 async def click_log_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -27,18 +27,24 @@ from urllib.parse import quote, urlsplit
 import jinja2
 from aiohttp import web
 
-from overlays.clicks import CLICK_LOG, click_log_ctx, referrer_origin
+from kernel.db import Store
+from kernel.formatting import rupiah
+from kernel.keys import (
+    CLICK_LOG,
+    LINK_PAGES,
+    ON_AIR_NOW,
+    SOLD_OUT,
+    STATIC_VERSION,
+    STORE,
+    TEMPLATES,
+)
+from overlays.clicks import click_log_ctx, referrer_origin
 from overlays.devices import device_class
 from schedules import store as schedule_store
-from schedules.db import Store
-from schedules.formatting import rupiah
 from schedules.model import Event, Product, Vendor
-from schedules.web import STATIC_VERSION, STORE, TEMPLATES
 
 log = logging.getLogger(__name__)
 
-SOLD_OUT = web.AppKey("sold_out", Callable[[], frozenset[str]])
-ON_AIR_NOW = web.AppKey("on_air_now", Callable[[], list[dict]])
 
 CHECK_SECONDS = 1.0
 LIVE_SECONDS = 0.25
@@ -265,9 +271,6 @@ class LinkPages:
     landing: jinja2.Template
     missing: jinja2.Template
     static_version: str
-
-
-LINK_PAGES = web.AppKey("link_pages", LinkPages)
 
 
 def channel_of(code: str, on_air: list[dict]) -> dict | None:

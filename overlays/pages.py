@@ -14,29 +14,23 @@ from dataclasses import dataclass
 from aiohttp import web
 from yarl import URL
 
+from kernel.keys import HUB, HUB_PORT, OVERLAY_CATALOG, OVERLAY_SETTINGS, STATIC_VERSION, STORE
+from kernel.web import render
 from overlays.hub import DEFAULT_PORT, Hub
 from overlays.messages import LAYOUTS
 from overlays.qr import qr_svg
 from overlays.state import OverlaySettings, order_link
 from schedules import store as event_store
-from schedules.web import STATIC_VERSION, STORE, render
-
-HUB = web.AppKey("overlay_hub", Hub)
-HUB_PORT = web.AppKey("overlay_port", int)
-OVERLAY_SETTINGS = web.AppKey("overlay_settings", OverlaySettings)
 
 
 @dataclass
-class _Catalog:
+class OverlayCatalog:
     """Which channels and product codes exist, refreshed when the schedule revision moves."""
 
     revision: int = -1
     channels: frozenset[str] = frozenset()
     codes: frozenset[str] = frozenset()
     base_url: str = ""
-
-
-_CATALOG = web.AppKey("overlay_catalog", _Catalog)
 
 
 def setup(
@@ -54,7 +48,7 @@ def setup(
     hub = Hub(static_version=app.get(STATIC_VERSION, ""), allowed_origins=origins)
     app[HUB] = hub
     app[OVERLAY_SETTINGS] = settings or OverlaySettings()
-    app[_CATALOG] = _Catalog()
+    app[OVERLAY_CATALOG] = OverlayCatalog()
     app.router.add_get("/overlay/{channel}", overlay_page)
     app.router.add_get("/qr/{code:[A-Za-z0-9_-]{1,32}}.svg", qr_code)
     app.cleanup_ctx.append(_hub_ctx(host))
@@ -136,10 +130,10 @@ def _csp(ws_url: str) -> str:
     )
 
 
-async def _catalog(request: web.Request) -> _Catalog:
+async def _catalog(request: web.Request) -> OverlayCatalog:
     """Known channels and codes, reloaded from the store only after a schedule change."""
     the_store = request.config_dict[STORE]
-    catalog = request.config_dict[_CATALOG]
+    catalog = request.config_dict[OVERLAY_CATALOG]
     revision = await the_store.run(event_store.schedule_revision)
     if revision != catalog.revision:
         event = await the_store.run(event_store.load_event)

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from schedules.formatting import rupiah
+from kernel.formatting import rupiah
 from schedules.model import Event, Product, Vendor
 
 # Statuses meaning "a slot is on": the rotation engine's on_air/host/held, or plain "live".

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
+from kernel.formatting import local_date, local_time
 from schedules import check
 from schedules.csvfiles import assign_slot_ids
-from schedules.formatting import local_date, local_time
 from schedules.model import Event, Product, Slot, Vendor
 
 T = TypeVar("T")

@@ -10,26 +10,24 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from sqlite_utils import Database
 
+from kernel.keys import CLOCK, EDITOR_EVENTS, SLOT_LOCK, STORE
+from kernel.web import render
 from schedules import editing, flash, schedule_view, store
 from schedules.editing import FORM_LEVEL, Checked
 from schedules.model import Event, Product, Slot, Vendor
-from schedules.web import STORE, render
 
 T = TypeVar("T")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 FormMaker = Callable[[Slot | None, ZoneInfo], Mapping[str, object]]
 
-SLOT_LOCK = web.AppKey("slot_lock", Callable[[Slot, datetime], str | None])
 """Why a slot may no longer be edited (aired, on air), or ``None``. The default reads the
 scheduled times; the orchestrator swaps in the rotation engine's answer."""
-CLOCK = web.AppKey("editor_clock", Callable[[], datetime])
 """The editor's idea of now (aware UTC); tests pin it."""
 
 NO_EVENT = "Belum ada acara. Unggah file CSV atau YAML dulu (no event yet)."
@@ -48,8 +46,7 @@ def setup(app: web.Application) -> None:
 
     flash.setup(app)
     app[SLOT_LOCK] = editing.scheduled_lock
-    app[CLOCK] = lambda: datetime.now(UTC)
-    app[EVENTS] = EventCache()
+    app[EDITOR_EVENTS] = EventCache()
     routes = [
         ("GET", "/editor", schedule_page),
         ("POST", "/editor/slots/{slot_id}/delete", slot_delete),
@@ -125,12 +122,9 @@ class EventCache:
         return self.event, revision
 
 
-EVENTS = web.AppKey("editor_events", EventCache)
-
-
 async def snapshot(request: web.Request) -> tuple[Event | None, int]:
     app = request.config_dict
-    return await app[STORE].run(app[EVENTS].read)
+    return await app[STORE].run(app[EDITOR_EVENTS].read)
 
 
 def _write_if_unchanged(db: Database, revision: int, write: Callable[..., int], value) -> int:
@@ -174,7 +168,7 @@ async def save_slot(
     request: web.Request, slot_id: str | None, make_form: FormMaker
 ) -> tuple[Checked[Slot], Event | None]:
     """Add (``slot_id`` None) or change a slot with the form ``make_form`` builds from it."""
-    now, lock = request.config_dict[CLOCK](), request.config_dict[SLOT_LOCK]
+    now, lock = request.config_dict[CLOCK].now(), request.config_dict[SLOT_LOCK]
 
     def check(event: Event) -> Checked[Slot]:
         original = _find(event.slots, "id", slot_id, "Slot")
@@ -185,7 +179,7 @@ async def save_slot(
 
 
 async def delete_slot(request: web.Request, slot_id: str) -> tuple[Checked[str], Event | None]:
-    now, lock = request.config_dict[CLOCK](), request.config_dict[SLOT_LOCK]
+    now, lock = request.config_dict[CLOCK].now(), request.config_dict[SLOT_LOCK]
 
     def check(event: Event) -> Checked[str]:
         message = lock(_find(event.slots, "id", slot_id, "Slot"), now)
@@ -216,7 +210,7 @@ async def schedule_page(request: web.Request) -> web.Response:
     event, revision = await snapshot(request)
     if event is None:
         return page(request, "editor_schedule.html", event=None, revision=revision)
-    now, lock = request.config_dict[CLOCK](), request.config_dict[SLOT_LOCK]
+    now, lock = request.config_dict[CLOCK].now(), request.config_dict[SLOT_LOCK]
     channel = request.query.get("kanal") or None
     locks = {s.id: message for s in event.slots if (message := lock(s, now))}
     response = page(
@@ -236,7 +230,7 @@ async def slot_page(request: web.Request) -> web.Response:
     slot_id = request.match_info.get("slot_id")
     event = await current_event(request)
     original = _find(event.slots, "id", slot_id, "Slot")
-    lock = original and request.config_dict[SLOT_LOCK](original, request.config_dict[CLOCK]())
+    lock = original and request.config_dict[SLOT_LOCK](original, request.config_dict[CLOCK].now())
     checked: Checked[Slot] = Checked(errors={FORM_LEVEL: lock} if lock else {})
     if request.method == "GET":
         values = editing.slot_form(original, event.tz) if original else request.query

@@ -18,12 +18,12 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from kernel.keys import CLOCK, SLOT_LOCK, STORE
 from schedules import editing, export, store
 from schedules.commands import summary as summary_of
-from schedules.editor import CLOCK, SLOT_LOCK, back, current_event, page, snapshot
+from schedules.editor import back, current_event, page, snapshot
 from schedules.loader import LoadResult, load_paths
 from schedules.model import Event
-from schedules.web import STORE
 
 T = TypeVar("T")
 
@@ -44,7 +44,7 @@ async def upload_page(request: web.Request) -> web.Response:
     if result.errors or result.event is None:
         problems = [str(p) for p in result.errors] or ["File tidak berisi acara (no event)."]
         return _upload_result(request, 400, problems=problems, warnings=warnings)
-    now, lock = request.config_dict[CLOCK](), request.config_dict[SLOT_LOCK]
+    now, lock = request.config_dict[CLOCK].now(), request.config_dict[SLOT_LOCK]
     current, _ = await snapshot(request)
     if form.get("force") != "1" and (
         aired := editing.aired_changes(current, result.event, now, lock)

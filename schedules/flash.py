@@ -15,8 +15,9 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from kernel.keys import FLASH_KEY
+
 KINDS = ("ok", "warn", "err")
-FLASH_KEY = web.AppKey("flash_key", bytes)
 
 
 def setup(app: web.Application) -> None:

@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from schedules.formatting import local_date, rupiah, zone_label
+from kernel.formatting import local_date, rupiah, zone_label
 from schedules.model import Event
 
 _PLAIN = re.compile(r"[A-Za-z0-9_.~-]+")

@@ -14,9 +14,10 @@ from typing import Any
 from aiohttp import web
 
 from kernel.clock import Clock
+from kernel.keys import PANEL_EXTRAS, POLLERS
+from kernel.publisher import Publisher
 from orchestrator.chat.poller import ChatPoller, PollerSettings, PollerStatus
 from orchestrator.platforms import quota_plan as qp
-from orchestrator.publisher import Publisher
 
 PLATFORM_TOPIC = "platform"  # what the platform side publishes a broadcast's state on
 LIVE_STATUSES = frozenset({"testStarting", "testing", "liveStarting", "live"})
@@ -141,15 +142,9 @@ class ChatPollers:
         return data
 
 
-POLLERS = web.AppKey("chat_pollers", ChatPollers)
-
-
 async def pollers_ctx(app: web.Application) -> AsyncIterator[None]:
     """Run the pollers while the app runs; they follow the platform side's broadcasts."""
-    from orchestrator.app import CLOCK, SETTINGS
-    from orchestrator.orders.desk import ORDER_DESK
-    from orchestrator.panel import PUBLISHER, ROTATION
-    from orchestrator.platforms.manager import PLATFORMS
+    from kernel.keys import CLOCK, ORDER_DESK, PLATFORMS, PUBLISHER, ROTATION, SETTINGS
 
     platforms, rotation = app.get(PLATFORMS), app.get(ROTATION)
     youtube = platforms.youtube if platforms is not None else None
@@ -179,9 +174,5 @@ def panel_extra(app: web.Application, channel: str) -> dict[str, Any]:
 
 def setup(app: web.Application) -> None:
     """Add the chat pollers; call after the order desk's and the platforms' setup."""
-    from orchestrator import panel
-
-    extras = getattr(panel, "EXTRAS", None)  # the panel's per-channel hook, when it has one
-    if extras is not None and extras in app:
-        app[extras].append(panel_extra)
+    app[PANEL_EXTRAS].append(panel_extra)
     app.cleanup_ctx.append(pollers_ctx)

@@ -16,12 +16,12 @@ import hmac
 import json
 import logging
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
 
+from kernel.keys import WEBHOOK_NOW
 from orchestrator.orders.model import ChatMessage
 
 log = logging.getLogger(__name__)
@@ -29,8 +29,6 @@ log = logging.getLogger(__name__)
 MAX_SKEW_SECONDS = 300
 ANSWER_WITHIN_SECONDS = 2.5  # Zoom gives up after 3
 MAX_BODY = 256 * 1024
-
-WEBHOOK_NOW = web.AppKey("zoom_webhook_now", Callable[[], float])
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -99,7 +97,7 @@ def _answer(http_status: int, **body: Any) -> web.Response:
 
 async def zoom_webhook(request: web.Request) -> web.Response:
     """Check the signature, answer the URL check, feed public chat to the order desk."""
-    from orchestrator.app import SETTINGS
+    from kernel.keys import SETTINGS
 
     secret = request.config_dict[SETTINGS].zoom_webhook_secret
     if not secret:
@@ -136,7 +134,7 @@ async def _dispatch(request: web.Request, secret: str, event: dict[str, Any]) ->
 
 
 async def _chat(request: web.Request, event: dict[str, Any]) -> web.Response:
-    from orchestrator.orders.desk import ORDER_DESK
+    from kernel.keys import ORDER_DESK
 
     desk = request.config_dict[ORDER_DESK]
     meeting = str(((event.get("payload") or {}).get("object") or {}).get("id", ""))

@@ -17,6 +17,9 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
+from kernel.db import Store
+from kernel.keys import ORDER_DESK
+from kernel.publisher import Publisher
 from orchestrator.chat.replies import (
     MAX_PENDING,
     Confirmation,
@@ -28,9 +31,7 @@ from orchestrator.orders import store as order_store
 from orchestrator.orders.catalog import OrderCatalog
 from orchestrator.orders.model import NEW, WAITING, ChatMessage, Cursor, IngestResult, Order
 from orchestrator.orders.onair import ChannelAir, SlotLookup, channel_air
-from orchestrator.publisher import Publisher
 from schedules import store as schedule_store
-from schedules.db import Store
 from schedules.model import Event
 
 log = logging.getLogger(__name__)
@@ -283,16 +284,9 @@ def _summary(outcome: writes.Outcome, channel: str) -> dict:
     }
 
 
-ORDER_DESK = web.AppKey("order_desk", OrderDesk)
-
-
 async def desk_ctx(app: web.Application) -> AsyncIterator[None]:
     """Start the desk once the store, the rotation and the overlay bridge run."""
-    from orchestrator.app import CLOCK
-    from orchestrator.overlay_bridge import BRIDGE
-    from orchestrator.panel import PUBLISHER, ROTATION
-    from overlays.links import SOLD_OUT
-    from schedules.web import STORE
+    from kernel.keys import BRIDGE, CLOCK, PUBLISHER, ROTATION, SOLD_OUT, STORE
 
     desk = OrderDesk(
         app[STORE], app[PUBLISHER], clock=app[CLOCK], rotation=app.get(ROTATION),

@@ -18,12 +18,12 @@ from typing import TextIO
 
 from sqlite_utils import Database
 
+from kernel.formatting import rupiah
+from kernel.times import utc_iso
 from orchestrator.orders import store as order_store
 from orchestrator.orders.catalog import OrderCatalog
 from orchestrator.orders.model import STATUS_LABELS, Order
 from schedules import store as schedule_store
-from schedules.db import utc_iso
-from schedules.formatting import rupiah
 
 BOM = "\ufeff"
 HEADER = ("pesanan_id", "waktu_wib", "waktu_utc", "kanal", "slot", "penjual_id", "penjual",
@@ -84,8 +84,8 @@ def filename(vendor: str | None) -> str:
 
 def orders_command(db_path: Path, vendor: str | None, out: Path | None) -> int:
     """``pasar-live orders export``: write the CSV to ``out`` (or stdout)."""
-    from orchestrator.errors import BadInput
-    from schedules.db import open_db
+    from kernel.db import open_db
+    from kernel.errors import BadInput
 
     if not db_path.exists():
         raise BadInput(f"database {db_path} tidak ada; pakai --db FILE (database not found)")

@@ -8,7 +8,8 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from orchestrator.errors import Conflict, NotFound
+from kernel.errors import Conflict, NotFound
+from kernel.times import utc_iso
 from orchestrator.orders import store
 from orchestrator.orders.book import (
     Book,
@@ -21,7 +22,6 @@ from orchestrator.orders.book import (
 from orchestrator.orders.catalog import OrderCatalog
 from orchestrator.orders.model import CANCELLED, NEW
 from orchestrator.orders.writes import SYSTEM, Outcome, sold_out_marks
-from schedules.db import utc_iso
 
 
 def change_status(

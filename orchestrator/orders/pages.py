@@ -16,17 +16,17 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from sqlite_utils import Database
 
-from orchestrator.errors import BadInput, NotFound
+from kernel.errors import BadInput, NotFound
+from kernel.formatting import rupiah, zone_label
+from kernel.keys import ORDER_DESK, PUBLISHER, ROLE, STORE
+from kernel.publisher import Message
+from kernel.web import render
 from orchestrator.live import event_stream
 from orchestrator.orders import export
 from orchestrator.orders import store as order_store
 from orchestrator.orders.book import PATH
-from orchestrator.orders.desk import ORDER_DESK, TOPIC, OrderDesk
+from orchestrator.orders.desk import TOPIC, OrderDesk
 from orchestrator.orders.model import CANCELLED, STATUS_LABELS, STATUSES, Order
-from orchestrator.panel import PUBLISHER
-from orchestrator.publisher import Message
-from schedules.formatting import rupiah, zone_label
-from schedules.web import ROLE, STORE, render
 
 _FILTERS = ("channel", "vendor", "status")
 SHOWN = 500  # rows on a page; the CSV has them all
@@ -155,7 +155,7 @@ async def orders_page(request: web.Request) -> web.Response:
 
 def _public_base(request: web.Request) -> str:
     """Where vendors reach the service: the configured public URL, else this request's."""
-    from orchestrator.app import SETTINGS
+    from kernel.keys import SETTINGS
 
     public = request.config_dict[SETTINGS].public_url if SETTINGS in request.config_dict else ""
     return (public or f"{request.scheme}://{request.host}").rstrip("/")

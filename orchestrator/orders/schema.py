@@ -15,7 +15,7 @@ import zlib
 
 from sqlite_utils import Database
 
-from schedules.db import apply_migrations
+from kernel.db import apply_migrations
 
 _FIRST_TABLES = """
 CREATE TABLE chat_messages (

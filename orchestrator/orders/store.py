@@ -10,10 +10,10 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from kernel.times import parse_utc, utc_iso
 from orchestrator.orders.book import BookOrder
 from orchestrator.orders.model import CHAT_CANCELLABLE, HOLDS_STOCK, WAITING, Cursor, Order
 from orchestrator.orders.schema import message_key, migrate
-from schedules.db import parse_utc, utc_iso
 
 __all__ = ["message_key", "migrate"]  # with the queries below
 

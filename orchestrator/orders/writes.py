@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
+from kernel.times import utc_iso
 from orchestrator.chat.grammar import NONE, ParseResult, parse_with_absent
 from orchestrator.orders import store
 from orchestrator.orders.book import (
@@ -30,7 +31,6 @@ from orchestrator.orders.catalog import OrderCatalog
 from orchestrator.orders.model import CANCELLED, HOLDS_STOCK, NEW, ChatMessage, Cursor, Order
 from orchestrator.orders.onair import ChannelAir, SlotLookup
 from orchestrator.orders.schema import message_key
-from schedules.db import utc_iso
 
 SYSTEM = "sistem (stok tersedia)"
 _HEAD = 200  # waiting orders read at least per cancelled code before the whole list is needed

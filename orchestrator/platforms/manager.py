@@ -24,10 +24,12 @@ from typing import Any
 
 from aiohttp import web
 
-from orchestrator.errors import NotFound
-from orchestrator.publisher import Publisher
+from kernel.db import Store
+from kernel.errors import NotFound
+from kernel.keys import PANEL_EXTRAS, PLATFORMS
+from kernel.publisher import Publisher
+from kernel.times import utc_iso
 from orchestrator.rotation.service import Published, Rotation
-from schedules.db import Store, utc_iso
 from schedules.model import Channel
 
 from . import resources
@@ -286,8 +288,6 @@ class PlatformManager:
 
 # -- app wiring -------------------------------------------------------------------------
 
-PLATFORMS = web.AppKey("platforms", PlatformManager)
-
 
 def options_for(settings: Any) -> ManagerOptions:
     """Read the lifecycle's knobs from Settings."""
@@ -300,10 +300,7 @@ def options_for(settings: Any) -> ManagerOptions:
 
 async def platforms_ctx(app: web.Application) -> AsyncIterator[None]:
     """Run the manager while the app runs (only when ``settings.platforms`` is on)."""
-    from orchestrator.app import SETTINGS
-    from orchestrator.panel import PUBLISHER, ROTATION
-    from orchestrator.serve import EXTRA_BANNER
-    from schedules.web import STORE
+    from kernel.keys import EXTRA_BANNER, PUBLISHER, ROTATION, SETTINGS, STORE
 
     from . import sandbox_wiring
 
@@ -355,12 +352,11 @@ async def post_retry(request: web.Request) -> web.Response:
 
 def setup(app: web.Application) -> None:
     """Plug the platforms in: lifecycle task, panel box, retry action, banner lines."""
-    from orchestrator import panel
-    from orchestrator.serve import EXTRA_BANNER
+    from kernel.keys import EXTRA_BANNER
 
     if EXTRA_BANNER not in app:
         app[EXTRA_BANNER] = []
-    app[panel.EXTRAS].append(panel_extra)
+    app[PANEL_EXTRAS].append(panel_extra)
     app.router.add_get("/api/channels/{channel}/platform", get_status)
     app.router.add_post("/api/channels/{channel}/platform/retry", post_retry)
     app.cleanup_ctx.append(platforms_ctx)

@@ -17,7 +17,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from schedules.db import apply_migrations, parse_utc, utc_iso
+from kernel.db import apply_migrations
+from kernel.times import parse_utc, utc_iso
 
 # Lifecycle steps in order; a row's ``step`` is the last one completed.
 NEW, ENSURED, LIVE, FINISHED = "new", "ensured", "live", "finished"

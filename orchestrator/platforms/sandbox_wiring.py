@@ -16,7 +16,8 @@ from typing import Any
 
 from aiohttp import web
 
-from orchestrator.errors import NotFound, StartupError
+from kernel.errors import NotFound, StartupError
+from kernel.keys import SANDBOX
 from orchestrator.rotation.service import Rotation
 from orchestrator.sandbox import Sandbox, start_sandbox
 
@@ -25,7 +26,6 @@ from .retry import RetryPolicy
 from .youtube import YouTube
 from .zoom import Zoom
 
-SANDBOX = web.AppKey("platform_sandbox", Sandbox)
 LOCAL_SCOPE = "sandbox-local"
 PARTIAL = (
     "{have} sudah diisi tetapi {missing} belum: isi keduanya untuk siaran sungguhan, atau"
@@ -60,7 +60,7 @@ async def adapters(app: web.Application) -> AsyncIterator[Wired]:
 
 
 async def _open(app: web.Application) -> Wired:
-    from orchestrator.app import CLOCK, SETTINGS
+    from kernel.keys import CLOCK, SETTINGS
 
     settings, clock = app[SETTINGS], app[CLOCK]
     if settings.sandbox_url:
@@ -100,7 +100,7 @@ def _real(settings: Any, clock: Any) -> Wired:
 
 async def _local(app: web.Application, clock: Any) -> Wired:
     """Start our own sandbox on a free loopback port, on the app's clock."""
-    from schedules.web import STORE
+    from kernel.keys import STORE
 
     sandbox = await start_sandbox("127.0.0.1", 0, clock=clock)
     app[SANDBOX] = sandbox

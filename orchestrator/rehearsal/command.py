@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from kernel.formatting import local_date, local_time
 from orchestrator.rehearsal import report
 from orchestrator.rehearsal.runner import Options, RehearsalError, rehearse
-from schedules.formatting import local_date, local_time
 
 BAR = 24
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
+from kernel.formatting import local_time
 from schedules.check import WARNING, Origins, Problem
-from schedules.formatting import local_time
 from schedules.model import Event
 
 ERROR = "error"

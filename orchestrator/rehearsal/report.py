@@ -13,12 +13,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from kernel.db import open_db
+from kernel.formatting import local_time
+from kernel.times import parse_utc
+from kernel.web import make_templates
 from orchestrator.rehearsal import problems
 from orchestrator.rehearsal.runner import Run
-from schedules.db import open_db, parse_utc
-from schedules.formatting import local_time
 from schedules.model import Event
-from schedules.web import make_templates
 
 DUE_TOLERANCE_S = 5.0
 QUOTA_LIMIT = 10_000

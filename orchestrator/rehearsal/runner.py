@@ -20,14 +20,13 @@ from pathlib import Path
 from aiohttp import web
 
 from kernel.clock import ScaledClock
-from orchestrator.app import CLOCK, EXAMPLE_EVENT, create_app
-from orchestrator.panel import ROTATION
+from kernel.db import open_db
+from kernel.keys import CLOCK, HUB, ROTATION
+from orchestrator.app import EXAMPLE_EVENT, create_app
 from orchestrator.rehearsal.observers import ChromiumPages, OverlayWatcher, SlotRecorder
 from orchestrator.serve import settle_memory
 from orchestrator.settings import Settings
-from overlays.pages import HUB
 from schedules import store
-from schedules.db import open_db
 from schedules.loader import LoadResult, load_paths
 
 QUIET_MARGIN = timedelta(minutes=2)
@@ -141,7 +140,7 @@ def _save(db_path: Path, event) -> None:
 
 
 async def _play(app, options: Options, loaded: LoadResult, db_path: Path, progress) -> Run:
-    from orchestrator.platforms.sandbox_wiring import SANDBOX
+    from kernel.keys import SANDBOX
     from orchestrator.sandbox import Faults
 
     rotation, clock = app[ROTATION], app[CLOCK]
@@ -209,14 +208,14 @@ async def _settle(app, timeout: float = 10.0) -> None:
 
 def _pollers(app):
     try:
-        from orchestrator.chat.pollers import POLLERS
+        from kernel.keys import POLLERS
     except ImportError:
         return None
     return app.get(POLLERS)
 
 
 async def _progress_line(app, run: Run, last_end: datetime) -> dict:
-    from schedules.web import STORE
+    from kernel.keys import STORE
 
     rotation = app[ROTATION]
     on_air = {}

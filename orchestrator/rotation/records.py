@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from schedules.db import apply_migrations, parse_utc, utc_iso
+from kernel.db import apply_migrations
+from kernel.times import parse_utc, utc_iso
 
 
 def _tables(db: Database) -> None:

@@ -16,13 +16,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kernel.clock import Clock
-from orchestrator.errors import Conflict, NotFound
-from orchestrator.publisher import Publisher
+from kernel.db import Store
+from kernel.errors import Conflict, NotFound
+from kernel.publisher import Publisher
+from kernel.times import utc_iso
 from orchestrator.rotation import records
 from orchestrator.rotation.actions import KINDS
 from orchestrator.rotation.engine import Action, ChannelState, channel_state, validate_action
 from schedules import store
-from schedules.db import Store, utc_iso
 from schedules.model import Event
 
 log = logging.getLogger(__name__)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from kernel.db import open_db
 from schedules import store
-from schedules.db import open_db
 from schedules.model import Channel, Event, Product, Slot, Vendor
 
 T0 = datetime(2027, 2, 15, 8, 30, tzinfo=UTC)  # 15:30 WIB

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from kernel.clock import ManualClock
+from kernel.keys import HUB
 from orchestrator.app import create_app
-from overlays.pages import HUB
 from tests.conftest import login
 from tests.orchestrator.helpers import T0, save, small_event
 

@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 
 from kernel.clock import ManualClock
-from orchestrator.errors import Conflict
-from orchestrator.publisher import Publisher
+from kernel.db import Store, open_db
+from kernel.errors import Conflict
+from kernel.publisher import Publisher
 from orchestrator.rotation import records
 from orchestrator.rotation.service import TOPIC, Rotation
 from schedules import store
-from schedules.db import Store, open_db
 from tests.orchestrator.helpers import T0, small_event
 
 

@@ -9,9 +9,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlite_utils import Database
 
+from kernel.db import Store, open_db
+from kernel.keys import CLICK_LOG
+from kernel.times import utc_iso
 from overlays import clicks
 from overlays.clicks import ClickLog, count_clicks, insert_clicks, referrer_origin
-from schedules.db import Store, open_db, utc_iso
 
 
 @pytest.fixture
@@ -145,14 +147,14 @@ async def test_app_shutdown_flushes(aiohttp_client, tmp_path):
     """The app's cleanup context writes the buffer when the app stops."""
     from aiohttp import web
 
-    from schedules.web import STORE
+    from kernel.keys import STORE
 
     the_store = Store(open_db(tmp_path / "app.db"))
     app = web.Application()
     app[STORE] = the_store
     app.cleanup_ctx.append(clicks.click_log_ctx)
     client = await aiohttp_client(app)
-    app[clicks.CLICK_LOG].add("K01")
+    app[CLICK_LOG].add("K01")
     await client.close()
     assert await the_store.run(count_clicks) == 1
     the_store.close()

@@ -17,9 +17,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from kernel.db import open_db
 from overlays.clicks import FLUSH_SECONDS
 from schedules import store
-from schedules.db import open_db
 from schedules.model import Channel, Event, Product, Slot, Vendor
 
 ROOT = Path(__file__).resolve().parents[2]

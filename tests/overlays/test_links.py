@@ -11,14 +11,13 @@ import pytest
 from aiohttp import web
 from sqlite_utils import Database
 
+from kernel.db import open_db
+from kernel.keys import CLICK_LOG, LINK_PAGES, ON_AIR_NOW, SOLD_OUT, STORE
 from orchestrator.app import create_app
 from orchestrator.chat import grammar
 from overlays import links
-from overlays.clicks import CLICK_LOG
 from schedules import store
-from schedules.db import open_db
 from schedules.model import Channel, Event, Product, Slot, Vendor
-from schedules.web import STORE
 
 IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15"
@@ -139,13 +138,13 @@ async def client(aiohttp_client, settings, providers):
     async def install(app):
         # Last of the start-up steps, so the order desk and the rotation bridge (which set
         # these keys as they start) leave the test in charge.
-        app[links.ON_AIR_NOW] = providers.on_air_now
-        app[links.SOLD_OUT] = lambda: providers.sold_out
+        app[ON_AIR_NOW] = providers.on_air_now
+        app[SOLD_OUT] = lambda: providers.sold_out
         yield
 
     app.cleanup_ctx.append(install)
     client = await aiohttp_client(app)
-    app[links.LINK_PAGES].live.max_age = 0  # tests change the providers between requests
+    app[LINK_PAGES].live.max_age = 0  # tests change the providers between requests
     return client
 
 
@@ -305,7 +304,7 @@ async def test_schedule_edit_shows_after_revision_change(client):
     app = client.server.app
     changed = Product("K01", "kopi-rakyat", "Kopi Robusta Bubuk 250 g", 45000, 25, None)
     await app[STORE].run(store.upsert_product, changed)
-    app[links.LINK_PAGES].cache.expire()
+    app[LINK_PAGES].cache.expire()
     _, html = await page(client, "/o/K01")
     assert "Rp 45.000" in html and "Rp 43.000" not in html
     assert "Beli di toko online" not in html
@@ -373,8 +372,8 @@ def test_live_state_asks_providers_at_most_every_max_age():
     """Bursts of opens reuse one answer of the providers until it is ``max_age`` old."""
     calls, now = [], [100.0]
     app = web.Application()
-    app[links.ON_AIR_NOW] = lambda: calls.append(1) or list(ON_AIR)
-    app[links.SOLD_OUT] = lambda: frozenset({"K01"})
+    app[ON_AIR_NOW] = lambda: calls.append(1) or list(ON_AIR)
+    app[SOLD_OUT] = lambda: frozenset({"K01"})
     live = links.LiveState(max_age=0.25, clock=lambda: now[0])
     for _ in range(3):
         on_air, key, sold_out = live.read(app)
@@ -388,7 +387,7 @@ def test_live_state_survives_missing_and_failing_providers():
     """No provider, or one that raises, reads as nothing on air and nothing sold out."""
     app = web.Application()
     assert links.LiveState(max_age=0).read(app) == ([], (), frozenset())
-    app[links.ON_AIR_NOW] = lambda: 1 / 0
+    app[ON_AIR_NOW] = lambda: 1 / 0
     assert links.LiveState(max_age=0).read(app)[0] == []
 
 
@@ -396,7 +395,7 @@ def test_setup_leaves_the_provider_keys_to_their_owners():
     """``setup`` sets no default providers: the rotation bridge only fills an empty key."""
     app = web.Application()
     links.setup(app)
-    assert links.ON_AIR_NOW not in app and links.SOLD_OUT not in app
+    assert ON_AIR_NOW not in app and SOLD_OUT not in app
 
 
 def test_catalog_without_event_is_empty():

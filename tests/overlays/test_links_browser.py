@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from kernel.db import open_db
+from kernel.keys import ON_AIR_NOW
 from orchestrator.app import create_app
-from overlays import links
 from schedules import store
-from schedules.db import open_db
 from schedules.model import Channel, Event, Product, Slot, Vendor
 from tests.conftest import CHROMIUM_ARGS
 
@@ -74,7 +74,7 @@ async def base_url(settings):
     ]
 
     async def install(app):
-        app[links.ON_AIR_NOW] = lambda: on_air  # after the rotation bridge has set its own
+        app[ON_AIR_NOW] = lambda: on_air  # after the rotation bridge has set its own
         yield
 
     app.cleanup_ctx.append(install)

@@ -13,13 +13,14 @@ import pytest
 from aiohttp import web
 from playwright.async_api import Page, async_playwright, expect
 
+from kernel.db import open_db
+from kernel.keys import HUB, HUB_PORT
 from orchestrator.app import create_app
 from orchestrator.settings import Settings
 from overlays import pages
 from overlays.hub import Hub
 from overlays.state import HostOverlay, OnAir, OverlaySettings, build_state
 from schedules import store
-from schedules.db import open_db
 from schedules.model import Channel, Event, Product, Slot, Vendor
 from tests.conftest import CHROMIUM_ARGS
 
@@ -67,13 +68,13 @@ async def served(settings: Settings, chromium: str):
     store.save_event(db, event)
     db.close()
     app = create_app(settings)
-    if pages.HUB not in app:  # until the factory calls pages.setup itself
+    if HUB not in app:  # until the factory calls pages.setup itself
         pages.setup(app, OVERLAY, host="127.0.0.1")
-    app[pages.HUB_PORT] = 0
+    app[HUB_PORT] = 0
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
-    hub = app[pages.HUB]
+    hub = app[HUB]
     ticker = [{"code": "K01", "qty": 2, "first_name": "Siti"}]
     hub.publish("utama", state(event, ticker=ticker))
     errors: list[str] = []

@@ -8,15 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aiohttp import web
 
+from kernel.db import open_db
+from kernel.keys import HUB, HUB_PORT, OVERLAY_SETTINGS, STATIC_VERSION
 from orchestrator.app import create_app
 from orchestrator.settings import Settings
 from overlays import pages
 from overlays.qr import qr_svg
 from overlays.state import OverlaySettings
 from schedules import store
-from schedules.db import open_db
 from schedules.model import Channel, Event, Product, Slot, Vendor
-from schedules.web import STATIC_VERSION
 
 BASE_URL = "https://pasar.example"
 
@@ -39,9 +39,9 @@ def overlay_app(settings: Settings, event: Event) -> web.Application:
     store.save_event(db, event)
     db.close()
     app = create_app(settings)
-    if pages.HUB not in app:  # until the factory calls pages.setup itself
+    if HUB not in app:  # until the factory calls pages.setup itself
         pages.setup(app, OverlaySettings(base_url=BASE_URL), host="127.0.0.1")
-    app[pages.HUB_PORT] = 0
+    app[HUB_PORT] = 0
     return app
 
 
@@ -57,7 +57,7 @@ async def test_overlay_page_has_versioned_assets_and_the_socket_url(client):
     assert resp.content_type == "text/html"
     page = html.unescape(await resp.text())
     app = client.server.app
-    version, port = app[STATIC_VERSION], app[pages.HUB].port
+    version, port = app[STATIC_VERSION], app[HUB].port
     assert port > 0
     assert f'src="/static/overlays/overlay.js?v={version}"' in page
     assert f'href="/static/overlays/overlay.css?v={version}"' in page
@@ -95,7 +95,7 @@ async def test_qr_code_is_an_svg_of_the_order_link(client):
     assert resp.content_type == "image/svg+xml"
     body = await resp.read()
     assert body.startswith(b"<svg") and b"viewBox" in body
-    base_url = client.server.app[pages.OVERLAY_SETTINGS].base_url or sample_event().base_url
+    base_url = client.server.app[OVERLAY_SETTINGS].base_url or sample_event().base_url
     assert body == qr_svg(f"{base_url}/o/K01")
 
 

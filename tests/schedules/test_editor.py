@@ -12,12 +12,12 @@ import pytest
 from aiohttp import FormData
 
 from kernel.clock import ManualClock
+from kernel.db import open_db
+from kernel.keys import STORE
 from orchestrator.app import create_app
 from schedules import store
-from schedules.db import open_db
 from schedules.loader import load_paths
 from schedules.model import Channel, Event, Product, Slot, Vendor
-from schedules.web import STORE
 from tests.conftest import login
 from tests.schedules.test_editing import form
 

@@ -11,10 +11,10 @@ from aiohttp import web
 from playwright.async_api import async_playwright, expect
 
 from kernel.clock import ManualClock
+from kernel.db import open_db
 from orchestrator.app import create_app
 from orchestrator.settings import Settings
 from schedules import store
-from schedules.db import open_db
 from schedules.model import Channel, Event, Product, Slot, Vendor
 from tests.conftest import CHROMIUM_ARGS
 

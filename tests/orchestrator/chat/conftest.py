@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 
 from kernel.clock import ManualClock
+from kernel.db import Store, open_db
+from kernel.publisher import Message, Publisher
 from orchestrator.chat.poller import PollerSettings
 from orchestrator.chat.pollers import ChatPollers
 from orchestrator.orders.desk import OrderDesk
-from orchestrator.publisher import Message, Publisher
 from orchestrator.rotation.engine import JAKARTA, channel_state
 from orchestrator.sandbox import Sandbox, start_sandbox
-from schedules.db import Store, open_db
 from tests.orchestrator.helpers import T0, save, small_event
 
 # One channel, four 30-minute slots from T0: a two-hour show.

@@ -9,12 +9,9 @@ from datetime import timedelta
 from typing import Any
 
 from kernel.clock import ManualClock
+from kernel.keys import ORDER_DESK, POLLERS, PUBLISHER, SANDBOX
+from kernel.publisher import Message
 from orchestrator.app import create_app
-from orchestrator.chat.pollers import POLLERS
-from orchestrator.orders.desk import ORDER_DESK
-from orchestrator.panel import PUBLISHER
-from orchestrator.platforms.sandbox_wiring import SANDBOX
-from orchestrator.publisher import Message
 from tests.conftest import login
 from tests.orchestrator.helpers import T0, save, small_event
 

@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 
 from kernel.clock import ManualClock
+from kernel.db import open_db
 from orchestrator.app import create_app
 from orchestrator.orders import store as order_store
 from schedules import store
-from schedules.db import open_db
 from schedules.model import Channel
 from tests.orchestrator.helpers import T0, save, small_event
 from tests.orchestrator.orders.helpers import MEETING_ID, SECRET

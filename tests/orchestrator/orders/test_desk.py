@@ -6,13 +6,10 @@ import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
-from orchestrator.orders.desk import ORDER_DESK, TOPIC
+from kernel.keys import BRIDGE, ORDER_DESK, PUBLISHER, ROTATION, SOLD_OUT, STORE
+from orchestrator.orders.desk import TOPIC
 from orchestrator.orders.model import Cursor
-from orchestrator.overlay_bridge import BRIDGE
-from orchestrator.panel import PUBLISHER, ROTATION
-from overlays.links import SOLD_OUT
 from schedules import store
-from schedules.web import STORE
 from tests.orchestrator.helpers import T0
 from tests.orchestrator.orders.helpers import chat
 

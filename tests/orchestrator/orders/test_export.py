@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+from kernel.keys import ORDER_DESK
 from orchestrator.cli import main
-from orchestrator.orders.desk import ORDER_DESK
 from orchestrator.orders.export import HEADER
 from tests.conftest import login
 from tests.orchestrator.orders.helpers import chat

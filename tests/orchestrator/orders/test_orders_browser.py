@@ -8,8 +8,8 @@ import pytest
 from aiohttp import web
 from playwright.async_api import async_playwright, expect
 
+from kernel.keys import ORDER_DESK
 from orchestrator.app import create_app
-from orchestrator.orders.desk import ORDER_DESK
 from tests.conftest import CHROMIUM_ARGS
 from tests.orchestrator.helpers import save
 from tests.orchestrator.orders.helpers import SECRET, chat

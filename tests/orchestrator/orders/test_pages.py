@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from orchestrator.orders.desk import ORDER_DESK
+from kernel.keys import ORDER_DESK
 from tests.conftest import login
 from tests.orchestrator.orders.helpers import chat
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from kernel.db import apply_migrations, open_db
 from orchestrator.orders import schema, writes
 from orchestrator.orders import store as order_store
 from orchestrator.orders.catalog import OrderCatalog
 from orchestrator.orders.model import ChatMessage
 from orchestrator.orders.onair import SlotLookup
 from schedules import store
-from schedules.db import apply_migrations, open_db
 from tests.orchestrator.helpers import T0, small_event
 
 EVENT = small_event()

@@ -13,17 +13,17 @@ from typing import Any
 import pytest
 
 from kernel.clock import ManualClock
+from kernel.db import Store, open_db
+from kernel.publisher import Publisher
 from orchestrator.platforms import resources
 from orchestrator.platforms.manager import ManagerOptions, PlatformManager
 from orchestrator.platforms.resources import Resources
 from orchestrator.platforms.retry import RetryPolicy
 from orchestrator.platforms.youtube import YouTube
 from orchestrator.platforms.zoom import Zoom
-from orchestrator.publisher import Publisher
 from orchestrator.rotation.service import Rotation
 from orchestrator.sandbox import Sandbox, start_sandbox
 from schedules import store
-from schedules.db import Store, open_db
 from schedules.model import Event
 from tests.orchestrator.helpers import T0, small_event
 

@@ -14,8 +14,8 @@ from typing import Any
 import aiohttp
 import pytest
 
+from kernel.db import open_db
 from orchestrator.platforms import resources
-from schedules.db import open_db
 from tests.orchestrator.helpers import save, small_event
 from tests.orchestrator.service_process import ROOT, ServiceProcess, free_port
 

@@ -10,9 +10,8 @@ from aiohttp import web
 from playwright.async_api import async_playwright, expect
 
 from kernel.clock import ManualClock
+from kernel.keys import PLATFORMS, SANDBOX
 from orchestrator.app import create_app
-from orchestrator.platforms.manager import PLATFORMS
-from orchestrator.platforms.sandbox_wiring import SANDBOX
 from tests.conftest import CHROMIUM_ARGS
 from tests.orchestrator.helpers import T0, save, small_event
 from tests.orchestrator.platforms.conftest import until

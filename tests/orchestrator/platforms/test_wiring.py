@@ -9,13 +9,13 @@ import pytest
 from aiohttp import web
 
 from kernel.clock import ManualClock
+from kernel.errors import StartupError
+from kernel.keys import CLOCK, PLATFORMS, PUBLISHER, SANDBOX, SETTINGS
 from orchestrator import serve
-from orchestrator.app import CLOCK, SETTINGS, create_app
-from orchestrator.errors import StartupError
-from orchestrator.panel import PUBLISHER, panel_state
-from orchestrator.platforms.manager import PLATFORMS
+from orchestrator.app import create_app
+from orchestrator.panel import panel_state
 from orchestrator.platforms.resources import ENSURED, LIVE
-from orchestrator.platforms.sandbox_wiring import SANDBOX, adapters
+from orchestrator.platforms.sandbox_wiring import adapters
 from orchestrator.settings import Settings
 from tests.conftest import login
 from tests.orchestrator.helpers import T0, save, small_event

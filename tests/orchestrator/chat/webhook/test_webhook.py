@@ -7,11 +7,10 @@ import time
 from dataclasses import replace
 from datetime import timedelta
 
+from kernel.keys import ORDER_DESK, STORE
 from orchestrator.app import create_app
 from orchestrator.chat.webhook import encrypted_token, signature, verify
 from orchestrator.orders import store as order_store
-from orchestrator.orders.desk import ORDER_DESK
-from schedules.web import STORE
 from tests.orchestrator.helpers import T0, save
 from tests.orchestrator.orders.helpers import SECRET, signed, zoom_event
 

@@ -6,8 +6,8 @@ import asyncio
 import sqlite3
 import time
 
-from schedules.checkpoint import Checkpointer, database_file
-from schedules.db import Store, open_db
+from kernel.checkpoint import Checkpointer, database_file
+from kernel.db import Store, open_db
 
 
 def write_rows(db, n: int) -> None:

@@ -6,7 +6,7 @@ import logging
 
 from aiohttp import web
 
-from schedules.web import render
+from kernel.web import render
 
 log = logging.getLogger(__name__)
 

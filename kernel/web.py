@@ -13,14 +13,8 @@ from typing import Any
 import jinja2
 from aiohttp import web
 
-from schedules.db import Store
-from schedules.formatting import local_date, local_time, rupiah
-
-STORE = web.AppKey("store", Store)
-TEMPLATES = web.AppKey("templates", jinja2.Environment)
-STATIC_VERSION = web.AppKey("static_version", str)
-ROLE = web.RequestKey("role", str)
-CSRF_TOKEN = web.RequestKey("csrf_token", str)
+from kernel.formatting import local_date, local_time, rupiah
+from kernel.keys import CSRF_TOKEN, ROLE, STATIC_VERSION, TEMPLATES
 
 PACKAGE_DIRS = [Path(__file__).resolve().parent.parent / name for name in
                 ("orchestrator", "overlays", "schedules")]  # fmt: skip

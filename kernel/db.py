@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
-from schedules.checkpoint import Checkpointer, database_file
+from kernel.checkpoint import Checkpointer, database_file
+from kernel.times import utc_iso
 
 T = TypeVar("T")
 Migration = Callable[[Database], None]
@@ -55,17 +56,6 @@ def apply_migrations(db: Database, owner: str, migrations: Sequence[Migration]) 
                 "INSERT INTO _migrations (owner, step, applied_at) VALUES (?, ?, ?)",
                 [owner, step, utc_iso(datetime.now(UTC))],
             )
-
-
-def utc_iso(moment: datetime) -> str:
-    """Write an aware datetime as UTC ISO 8601 with a ``Z``: the storage format."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def parse_utc(text: str) -> datetime:
-    """Read a stored UTC timestamp back into an aware datetime."""
-    moment = datetime.fromisoformat(text)  # reads the Z since Python 3.11
-    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
 class Store:
