@@ -54,7 +54,7 @@ from orchestrator.orders import store as order_store  # noqa: E402
 from orchestrator.orders.desk import OrderDesk  # noqa: E402
 from orchestrator.orders.model import ChatMessage, Cursor  # noqa: E402
 from orchestrator.orders.store import MESSAGE_COLUMNS  # noqa: E402
-from orchestrator.serve import settle_memory  # noqa: E402
+from kernel.runtime import settle_memory  # noqa: E402
 from schedules import store as schedule_store  # noqa: E402
 from schedules.model import Event, rebase  # noqa: E402
 
@@ -72,7 +72,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def example_event(now: datetime = T0) -> Event:
     """The example market, moved so its first slot started a minute before ``now``."""
-    from orchestrator.app import read_event_file
+    from schedules.startup import read_event_file
 
     return rebase(read_event_file(EXAMPLE), now - timedelta(minutes=1))
 

@@ -15,6 +15,7 @@ class PasarError(Exception):
     """Base of the errors a person can act on; ``status`` is its HTTP code."""
 
     status = 400
+    title = "Gagal"
 
 
 class StartupError(PasarError):
@@ -25,6 +26,14 @@ class NotFound(PasarError):
     """The thing asked for does not exist."""
 
     status = 404
+    title = "Tidak ada"
+
+
+class Forbidden(PasarError):
+    """The caller's role may not do this (or its CSRF token is wrong)."""
+
+    status = 403
+    title = "Ditolak"
 
 
 class Conflict(PasarError):
@@ -39,12 +48,22 @@ class BadInput(PasarError):
     status = 400
 
 
+def wants_json(request: web.Request) -> bool:
+    """Whether the caller is a program (API, webhook, fetch) rather than a person's page."""
+    path = request.path
+    return (
+        path.startswith("/api/")
+        or path.startswith("/webhooks/")
+        or "application/json" in request.headers.get("Accept", "")
+    )
+
+
 @web.middleware
 async def error_middleware(request: web.Request, handler):
-    """Answer our errors with their message, as JSON for the API and a page otherwise."""
+    """Answer our errors with their message, as JSON for programs and a page otherwise."""
     try:
         return await handler(request)
     except PasarError as err:
-        if request.path.startswith("/api/") or request.path.startswith("/webhooks/"):
+        if wants_json(request):
             return web.json_response({"error": str(err)}, status=err.status)
-        return render(request, "message.html", status=err.status, title="Gagal", message=str(err))
+        return render(request, "message.html", status=err.status, title=err.title, message=str(err))

@@ -52,6 +52,8 @@ TOKENS: web.AppKey[Tokens] = web.AppKey("tokens")
 
 # -- schedules: the organisers' editor ---------------------------------------------------
 FLASH_KEY: web.AppKey[bytes] = web.AppKey("flash_key")
+# Why a slot may no longer be edited (aired, on air), or None: the scheduled times by
+# default; the orchestrator swaps in the rotation engine's answer.
 SLOT_LOCK: web.AppKey[Callable[[Slot, datetime], str | None]] = web.AppKey("slot_lock")
 EDITOR_EVENTS: web.AppKey[EventCache] = web.AppKey("editor_events")
 
@@ -67,6 +69,7 @@ CLICK_LOG: web.AppKey[ClickLog] = web.AppKey("click_log")
 
 # -- orchestrator: the host's side -------------------------------------------------------
 ROTATION: web.AppKey[Rotation] = web.AppKey("rotation")
+# Callables (app, channel id) -> dict merged into each channel's panel view ("platform").
 PANEL_EXTRAS: web.AppKey[list[Callable[[web.Application, str], dict]]] = web.AppKey("panel_extras")
 BRIDGE: web.AppKey[OverlayBridge] = web.AppKey("overlay_bridge")
 ORDER_DESK: web.AppKey[OrderDesk] = web.AppKey("order_desk")

@@ -1,12 +1,13 @@
-"""Web plumbing all three packages share: app keys for the store and templates, rendering.
+"""Page rendering all three rooms share: one Jinja environment, asset versions, ``render``.
 
-It lives in ``schedules`` because that is the lowest layer: ``overlays`` and
-``orchestrator`` may import it, and it imports neither.
+The app factory says which package folders hold ``templates/`` and ``static/``; the
+kernel names none of them.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +17,10 @@ from aiohttp import web
 from kernel.formatting import local_date, local_time, rupiah
 from kernel.keys import CSRF_TOKEN, ROLE, STATIC_VERSION, TEMPLATES
 
-PACKAGE_DIRS = [Path(__file__).resolve().parent.parent / name for name in
-                ("orchestrator", "overlays", "schedules")]  # fmt: skip
 
-
-def make_templates() -> jinja2.Environment:
+def make_templates(package_dirs: Sequence[Path]) -> jinja2.Environment:
     """Build one autoescaping Jinja environment over every package's ``templates/``."""
-    loaders = [jinja2.FileSystemLoader(str(d / "templates")) for d in PACKAGE_DIRS]
+    loaders = [jinja2.FileSystemLoader(str(d / "templates")) for d in package_dirs]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
@@ -36,10 +34,10 @@ def make_templates() -> jinja2.Environment:
     return env
 
 
-def static_version() -> str:
+def static_version(package_dirs: Sequence[Path]) -> str:
     """Hash every static file so browsers (and OBS) fetch new assets after an upgrade."""
     digest = hashlib.sha256()
-    for package in PACKAGE_DIRS:
+    for package in package_dirs:
         for path in sorted((package / "static").glob("*")):
             digest.update(path.name.encode())
             digest.update(path.read_bytes())

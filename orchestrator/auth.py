@@ -20,6 +20,7 @@ from aiohttp import web
 from sqlite_utils import Database
 
 from kernel.db import apply_migrations
+from kernel.errors import Forbidden, wants_json
 from kernel.keys import CSRF_TOKEN, ROLE, TOKENS
 from kernel.web import render
 
@@ -119,9 +120,9 @@ async def auth_middleware(request: web.Request, handler):
     if not session:
         return _login_needed(request)
     if session["role"] not in needed:
-        return _refuse(request, 403, "Halaman ini hanya untuk penyelenggara (organisers only).")
+        raise Forbidden("Halaman ini hanya untuk penyelenggara (organisers only).")
     if request.method in _UNSAFE and not await _csrf_ok(request, session["csrf"]):
-        return _refuse(request, 403, "Token CSRF salah atau tidak ada; muat ulang halaman.")
+        raise Forbidden("Token CSRF salah atau tidak ada; muat ulang halaman.")
     return await handler(request)
 
 
@@ -136,22 +137,10 @@ async def _csrf_ok(request: web.Request, expected: str) -> bool:
     return bool(sent) and hmac.compare_digest(sent, expected)
 
 
-def _wants_json(request: web.Request) -> bool:
-    return request.path.startswith("/api/") or "application/json" in request.headers.get(
-        "Accept", ""
-    )
-
-
 def _login_needed(request: web.Request) -> web.StreamResponse:
-    if _wants_json(request):
+    if wants_json(request):
         return web.json_response({"error": "login needed", "login": "/login"}, status=401)
     raise web.HTTPFound(f"/login?next={quote(request.path_qs)}")
-
-
-def _refuse(request: web.Request, status: int, message: str) -> web.StreamResponse:
-    if _wants_json(request):
-        return web.json_response({"error": message}, status=status)
-    return render(request, "message.html", status=status, title="Ditolak", message=message)
 
 
 def _safe_next(target: str, role: str) -> str:
@@ -191,7 +180,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
     """Log out with a POST carrying the CSRF token, so no other site can log anyone out."""
     session = read_cookie(request.config_dict[TOKENS], request.cookies.get(COOKIE, ""))
     if session and not await _csrf_ok(request, session["csrf"]):
-        return _refuse(request, 403, "Token CSRF salah atau tidak ada; muat ulang halaman.")
+        raise Forbidden("Token CSRF salah atau tidak ada; muat ulang halaman.")
     response = web.HTTPFound("/login")
     response.del_cookie(COOKIE, path="/")
     raise response

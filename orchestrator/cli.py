@@ -6,13 +6,17 @@ import argparse
 import asyncio
 import logging
 import os
-import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kernel.db import open_db
 from kernel.errors import PasarError
+from orchestrator.orders import export as orders_export
+from orchestrator.platforms import auth_command
+from orchestrator.rehearsal import command as rehearse_command
 from orchestrator.settings import SettingsError, load_settings
+from schedules import commands, store
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,21 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     _db_flag(exp)
     parse = sub.add_parser("parse-chat", help="baca pesan chat dari stdin (parse chat lines)")
     parse.add_argument("--catalog", type=Path, required=True, help="products.csv")
-    _add_more_commands(sub)
+    orders_export.add_cli(sub)
+    auth_command.add_parser(sub)
+    rehearse_command.add_parser(sub)
     return parser
-
-
-def _add_more_commands(sub) -> None:
-    """Commands of later capabilities register here, each in its own module."""
-    from orchestrator.orders.export import add_cli as add_orders_cli
-
-    add_orders_cli(sub)
-    from orchestrator.platforms.auth_command import add_parser as add_auth_cli
-
-    add_auth_cli(sub)
-    from orchestrator.rehearsal.command import add_parser as add_rehearse_cli
-
-    add_rehearse_cli(sub)
 
 
 def _db_flag(parser: argparse.ArgumentParser) -> None:
@@ -120,8 +113,6 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _dispatch_db(args: argparse.Namespace) -> int:
-    from kernel.db import open_db
-    from schedules import commands, store
 
     db_path = args.db or Path(os.environ.get("PASAR_DB") or "data/pasar.db")
     db = open_db(db_path)
@@ -131,10 +122,3 @@ def _dispatch_db(args: argparse.Namespace) -> int:
     if args.command == "export":
         return commands.export_command(db, args.format, args.out, sys.stdout)
     raise SystemExit(f"unknown command {args.command}")
-
-
-def install_signal_handlers(stop: asyncio.Event) -> None:
-    """Turn Ctrl-C and SIGTERM into a clean shutdown."""
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)

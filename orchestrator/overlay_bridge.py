@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import AsyncIterator
 from dataclasses import asdict
 
 from aiohttp import web
@@ -17,7 +16,7 @@ from sqlite_utils import Database
 
 from kernel.db import Store, apply_migrations
 from kernel.errors import BadInput, NotFound
-from kernel.keys import BRIDGE, HUB, ON_AIR_NOW, OVERLAY_SETTINGS, STORE
+from kernel.keys import BRIDGE, HUB
 from orchestrator.rotation.engine import ChannelState
 from orchestrator.rotation.service import Published, Rotation
 from overlays.hub import Hub
@@ -139,18 +138,6 @@ class OverlayBridge:
         return result
 
 
-async def bridge_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Connect rotation to hub once both run."""
-    from kernel.keys import ROTATION
-
-    bridge = OverlayBridge(app[HUB], app[ROTATION], app[STORE], app[OVERLAY_SETTINGS])
-    app[BRIDGE] = bridge
-    if ON_AIR_NOW not in app:  # a test may have put its own there
-        app[ON_AIR_NOW] = bridge.on_air_now
-    await bridge.start()
-    yield
-
-
 async def overlay_action(request: web.Request) -> web.Response:
     """Host takes over (or gives back) a channel's overlay: ``{"action": ..., "value": ...}``."""
     try:
@@ -175,10 +162,3 @@ async def overlay_reload(request: web.Request) -> web.Response:
     body = await request.json() if request.can_read_body else {}
     count = request.config_dict[HUB].reload(body.get("channel"))
     return web.json_response({"reloaded": count})
-
-
-def setup(app: web.Application) -> None:
-    app.cleanup_ctx.append(bridge_ctx)
-    app.router.add_post("/api/channels/{channel}/overlay", overlay_action)
-    app.router.add_get("/api/overlay/pages", overlay_pages)
-    app.router.add_post("/api/overlay/reload", overlay_reload)

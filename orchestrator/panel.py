@@ -20,8 +20,6 @@ from orchestrator.rotation import records
 from orchestrator.rotation.service import TOPIC, Rotation
 from schedules.model import Event, Slot
 
-# Callables (app, channel id) -> dict merged into each channel's view (e.g. "platform").
-
 _ACTION_TEXT = {
     "next": "berikutnya (next)",
     "extend": "ubah durasi {minutes:+g} menit",
@@ -190,13 +188,3 @@ async def post_action(request: web.Request) -> web.Response:
         slot_id=body.get("slot_id"), minutes=minutes,
     )  # fmt: skip
     return web.json_response(channel_view(rotation, request.match_info["channel"], []), status=200)
-
-
-def setup(app: web.Application) -> None:
-    """Register the panel's routes."""
-    app[PANEL_EXTRAS] = []
-    live.setup(app, app[PUBLISHER])
-    app.router.add_get("/", panel_page)
-    app.router.add_get("/api/panel/state", panel_json)
-    app.router.add_get("/api/panel/events", panel_events)
-    app.router.add_post("/api/channels/{channel}/actions", post_action)

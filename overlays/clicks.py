@@ -23,15 +23,13 @@ import logging
 import math
 import re
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from contextlib import suppress
 from datetime import UTC, datetime
 
-from aiohttp import web
 from sqlite_utils import Database
 
 from kernel.db import Store, apply_migrations
-from kernel.keys import CLICK_LOG, STORE
 from kernel.times import utc_iso
 
 log = logging.getLogger(__name__)
@@ -200,23 +198,6 @@ class ClickLog:
         """Ask ``run`` to write what is left and return."""
         self._stopping = True
         self._wake.set()
-
-
-async def click_log_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Create the table, run the writer while the app runs, and write the rest on exit.
-
-    Stopping (rather than cancelling) the writer lets an in-flight batch finish: a
-    cancelled ``Store.run`` may never reach the database thread.
-    """
-    store = app[STORE]
-    await store.run(migrate)
-    click_log = ClickLog(store)
-    app[CLICK_LOG] = click_log
-    task = asyncio.create_task(click_log.run(), name="click-log")
-    yield
-    click_log.stop()
-    await task
-    log.info("Click log closed: %d written, %d dropped", click_log.written, click_log.dropped)
 
 
 def referrer_origin(referrer: str | None) -> str | None:

@@ -18,7 +18,7 @@ import logging
 import re
 import time
 import unicodedata
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -34,11 +34,8 @@ from kernel.keys import (
     LINK_PAGES,
     ON_AIR_NOW,
     SOLD_OUT,
-    STATIC_VERSION,
-    STORE,
-    TEMPLATES,
 )
-from overlays.clicks import click_log_ctx, referrer_origin
+from overlays.clicks import referrer_origin
 from overlays.devices import device_class
 from schedules import store as schedule_store
 from schedules.model import Event, Product, Vendor
@@ -378,29 +375,3 @@ def _render(pages: LinkPages, template: jinja2.Template, **context: Any) -> byte
         request_path="",
         **context,
     ).encode()
-
-
-async def link_pages_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Compile the templates and load the catalog before the first viewer arrives."""
-    templates = app[TEMPLATES]
-    pages = LinkPages(
-        cache=CatalogCache(app[STORE]),
-        live=LiveState(),
-        landing=templates.get_template("landing.html"),
-        missing=templates.get_template("landing_404.html"),
-        static_version=app[STATIC_VERSION],
-    )
-    await pages.cache.current()
-    app[LINK_PAGES] = pages
-    yield
-
-
-def setup(app: web.Application) -> None:
-    """Add ``/o/<code>`` and the click log writer.
-
-    ``SOLD_OUT`` and ``ON_AIR_NOW`` are left unset: their owners may set them up to the
-    end of start-up (some only if nobody else did), and an unset key reads as "nothing".
-    """
-    app.cleanup_ctx.append(click_log_ctx)
-    app.cleanup_ctx.append(link_pages_ctx)
-    app.router.add_get("/o/{code}", order_link)

@@ -8,18 +8,16 @@ the template, built from the request's host and the hub's actual port.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 
 from aiohttp import web
 from yarl import URL
 
-from kernel.keys import HUB, HUB_PORT, OVERLAY_CATALOG, OVERLAY_SETTINGS, STATIC_VERSION, STORE
+from kernel.keys import HUB, OVERLAY_CATALOG, OVERLAY_SETTINGS, STATIC_VERSION, STORE
 from kernel.web import render
-from overlays.hub import DEFAULT_PORT, Hub
 from overlays.messages import LAYOUTS
 from overlays.qr import qr_svg
-from overlays.state import OverlaySettings, order_link
+from overlays.state import order_link
 from schedules import store as event_store
 
 
@@ -31,39 +29,6 @@ class OverlayCatalog:
     channels: frozenset[str] = frozenset()
     codes: frozenset[str] = frozenset()
     base_url: str = ""
-
-
-def setup(
-    app: web.Application,
-    settings: OverlaySettings | None = None,
-    *,
-    host: str = "127.0.0.1",
-    origins: Iterable[str] = (),
-) -> Hub:
-    """Create the hub, register the overlay routes, and start/stop the hub with the app.
-
-    ``host`` is where the hub listens (use the service's own host so OBS on another machine
-    reaches both); ``origins`` are extra page origins allowed to open the socket.
-    """
-    hub = Hub(static_version=app.get(STATIC_VERSION, ""), allowed_origins=origins)
-    app[HUB] = hub
-    app[OVERLAY_SETTINGS] = settings or OverlaySettings()
-    app[OVERLAY_CATALOG] = OverlayCatalog()
-    app.router.add_get("/overlay/{channel}", overlay_page)
-    app.router.add_get("/qr/{code:[A-Za-z0-9_-]{1,32}}.svg", qr_code)
-    app.cleanup_ctx.append(_hub_ctx(host))
-    return hub
-
-
-def _hub_ctx(host: str) -> Callable[[web.Application], AsyncIterator[None]]:
-    async def hub_ctx(app: web.Application) -> AsyncIterator[None]:
-        """Run the hub as long as the app runs."""
-        hub = app[HUB]
-        await hub.start(host, app.get(HUB_PORT, DEFAULT_PORT))
-        yield
-        await hub.stop()
-
-    return hub_ctx
 
 
 async def overlay_page(request: web.Request) -> web.Response:

@@ -7,7 +7,6 @@ fresh snapshot of the event, and writes only if the schedule did not change in b
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -16,6 +15,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from sqlite_utils import Database
 
+from kernel.errors import NotFound
 from kernel.keys import CLOCK, EDITOR_EVENTS, SLOT_LOCK, STORE
 from kernel.web import render
 from schedules import editing, flash, schedule_view, store
@@ -26,71 +26,8 @@ T = TypeVar("T")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 FormMaker = Callable[[Slot | None, ZoneInfo], Mapping[str, object]]
 
-"""Why a slot may no longer be edited (aired, on air), or ``None``. The default reads the
-scheduled times; the orchestrator swaps in the rotation engine's answer."""
-"""The editor's idea of now (aware UTC); tests pin it."""
-
 NO_EVENT = "Belum ada acara. Unggah file CSV atau YAML dulu (no event yet)."
 BUSY = "Jadwal sedang diubah orang lain; coba lagi (busy, try again)."
-
-
-def setup(app: web.Application) -> None:
-    """Register the editor routes and the default clock and slot lock."""
-    from schedules.editor_api import (
-        api_slot_create,
-        api_slot_delete,
-        api_slot_move,
-        api_slot_update,
-    )
-    from schedules.editor_files import export_yaml, export_zip, upload_page
-
-    flash.setup(app)
-    app[SLOT_LOCK] = editing.scheduled_lock
-    app[EDITOR_EVENTS] = EventCache()
-    routes = [
-        ("GET", "/editor", schedule_page),
-        ("POST", "/editor/slots/{slot_id}/delete", slot_delete),
-        ("POST", "/editor/slots/{slot_id}/shift", slot_shift),
-        ("GET", "/editor/vendors", vendor_list),
-        ("GET", "/editor/products", product_list),
-        ("GET", "/editor/export.yaml", export_yaml),
-        ("GET", "/editor/export.zip", export_zip),
-        ("POST", "/api/editor/slots", api_slot_create),
-        ("PATCH", "/api/editor/slots/{slot_id}", api_slot_update),
-        ("DELETE", "/api/editor/slots/{slot_id}", api_slot_delete),
-        ("POST", "/api/editor/slots/{slot_id}/move", api_slot_move),
-    ]
-    for path, handler in [
-        ("/editor/slots/new", slot_page),
-        ("/editor/slots/{slot_id}", slot_page),
-        ("/editor/vendors/new", vendor_page),
-        ("/editor/vendors/{vendor_id}", vendor_page),
-        ("/editor/products/new", product_page),
-        ("/editor/products/{code}", product_page),
-        ("/editor/upload", upload_page),
-    ]:
-        routes += [("GET", path, handler), ("POST", path, handler)]
-    for method, path, handler in routes:
-        app.router.add_route(method, path, _answers_missing(handler))
-
-
-class Missing(LookupError):
-    """A slot, vendor or product named in the address does not exist."""
-
-
-def _answers_missing(handler: Handler) -> Handler:
-    """Turn ``Missing`` into a 404 page, or JSON under ``/api/``."""
-
-    @functools.wraps(handler)
-    async def wrapper(request: web.Request) -> web.StreamResponse:
-        try:
-            return await handler(request)
-        except Missing as err:
-            if request.path.startswith("/api/"):
-                return web.json_response({"error": str(err)}, status=404)
-            return render(request, "message.html", status=404, title="Tidak ada", message=str(err))
-
-    return wrapper
 
 
 def _find(items: list, key: str, wanted: str | None, what: str) -> Any:
@@ -99,7 +36,7 @@ def _find(items: list, key: str, wanted: str | None, what: str) -> Any:
         return None
     found = next((i for i in items if getattr(i, key) == wanted), None)
     if found is None:
-        raise Missing(f"{what} {wanted} tidak ada (not found); mungkin sudah dihapus.")
+        raise NotFound(f"{what} {wanted} tidak ada (not found); mungkin sudah dihapus.")
     return found
 
 

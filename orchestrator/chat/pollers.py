@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from aiohttp import web
-
 from kernel.clock import Clock
-from kernel.keys import PANEL_EXTRAS, POLLERS
 from kernel.publisher import Publisher
 from orchestrator.chat.poller import ChatPoller, PollerSettings, PollerStatus
 from orchestrator.platforms import quota_plan as qp
@@ -140,39 +137,3 @@ class ChatPollers:
         data = asdict(status)
         data["quota_left"] = self.quota_left if self.youtube is not None else None
         return data
-
-
-async def pollers_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Run the pollers while the app runs; they follow the platform side's broadcasts."""
-    from kernel.keys import CLOCK, ORDER_DESK, PLATFORMS, PUBLISHER, ROTATION, SETTINGS
-
-    platforms, rotation = app.get(PLATFORMS), app.get(ROTATION)
-    youtube = platforms.youtube if platforms is not None else None
-    settings = PollerSettings.from_settings(app[SETTINGS])
-    pollers = ChatPollers(
-        youtube, app.get(ORDER_DESK), app[CLOCK], app[PUBLISHER], rotation=rotation,
-        settings=settings,
-    )  # fmt: skip
-    app[POLLERS] = pollers
-    follower = asyncio.create_task(pollers.follow(app[PUBLISHER]), name="chat-pollers")
-    for channel in rotation.channels if platforms is not None and rotation else ():
-        # Chats already live when the app (re)starts: their pollers resume from the cursor.
-        status = {"live_chat_id": platforms.live_chat_id(channel),
-                  "broadcast_status": platforms.broadcast_status(channel)}  # fmt: skip
-        pollers.on_platform(channel, status)
-    yield
-    follower.cancel()
-    await asyncio.gather(follower, return_exceptions=True)
-    await pollers.close()
-
-
-def panel_extra(app: web.Application, channel: str) -> dict[str, Any]:
-    """Add the channel's chat reading to its panel view."""
-    pollers = app.get(POLLERS)
-    return {"chat": pollers.status(channel)} if pollers is not None else {}
-
-
-def setup(app: web.Application) -> None:
-    """Add the chat pollers; call after the order desk's and the platforms' setup."""
-    app[PANEL_EXTRAS].append(panel_extra)
-    app.cleanup_ctx.append(pollers_ctx)

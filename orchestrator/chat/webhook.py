@@ -161,8 +161,3 @@ async def _chat(request: web.Request, event: dict[str, Any]) -> web.Response:
 def _log_failure(task: asyncio.Future) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error("Zoom chat message not stored: %r", task.exception())
-
-
-def setup(app: web.Application) -> None:
-    """Register ``POST /webhooks/zoom``."""
-    app.router.add_post("/webhooks/zoom", zoom_webhook)

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from aiohttp import web
-
 from kernel.db import Store
-from kernel.keys import ORDER_DESK
 from kernel.publisher import Publisher
 from orchestrator.chat.replies import (
     MAX_PENDING,
@@ -282,27 +279,3 @@ def _summary(outcome: writes.Outcome, channel: str) -> dict:
         "promoted": ids(outcome.promoted),
         "updated": ids(outcome.updated),
     }
-
-
-async def desk_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Start the desk once the store, the rotation and the overlay bridge run."""
-    from kernel.keys import BRIDGE, CLOCK, PUBLISHER, ROTATION, SOLD_OUT, STORE
-
-    desk = OrderDesk(
-        app[STORE], app[PUBLISHER], clock=app[CLOCK], rotation=app.get(ROTATION),
-        bridge=app.get(BRIDGE),
-    )  # fmt: skip
-    await desk.start()
-    app[ORDER_DESK] = desk
-    app[SOLD_OUT] = desk.sold_out_codes
-    yield
-
-
-def setup(app: web.Application) -> None:
-    """Add the order desk, the orders pages and the Zoom webhook to ``app``."""
-    from orchestrator.chat import webhook
-    from orchestrator.orders import pages
-
-    app.cleanup_ctx.append(desk_ctx)
-    pages.setup(app)
-    webhook.setup(app)

@@ -18,6 +18,8 @@ from typing import TextIO
 
 from sqlite_utils import Database
 
+from kernel.db import open_db
+from kernel.errors import BadInput
 from kernel.formatting import rupiah
 from kernel.times import utc_iso
 from orchestrator.orders import store as order_store
@@ -84,9 +86,6 @@ def filename(vendor: str | None) -> str:
 
 def orders_command(db_path: Path, vendor: str | None, out: Path | None) -> int:
     """``pasar-live orders export``: write the CSV to ``out`` (or stdout)."""
-    from kernel.db import open_db
-    from kernel.errors import BadInput
-
     if not db_path.exists():
         raise BadInput(f"database {db_path} tidak ada; pakai --db FILE (database not found)")
     db = open_db(db_path)

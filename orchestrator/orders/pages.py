@@ -267,16 +267,3 @@ async def vendor_export(request: web.Request) -> web.Response:
     _, vendor = _vendor(request)
     data, _ = await request.config_dict[STORE].run(export.export_csv, vendor)
     return _csv_response(data, export.filename(vendor), _VENDOR_HEADERS)
-
-
-def setup(app: web.Application) -> None:
-    """Register the orders routes."""
-    app.router.add_get("/orders", orders_page)
-    app.router.add_get("/orders/events", orders_events)
-    app.router.add_get("/orders/export.csv", export_orders)
-    app.router.add_post(r"/orders/{order_id:\d+}/status", change_status)
-    app.router.add_get("/api/orders", orders_json)
-    app.router.add_post(r"/api/orders/{order_id:\d+}/status", change_status)
-    app.router.add_get("/v/{token}", vendor_page)
-    app.router.add_get("/v/{token}/events", vendor_events)
-    app.router.add_get("/v/{token}/export.csv", vendor_export)

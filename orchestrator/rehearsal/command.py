@@ -11,7 +11,7 @@ from typing import TextIO
 
 from kernel.formatting import local_date, local_time
 from orchestrator.rehearsal import report
-from orchestrator.rehearsal.runner import Options, RehearsalError, rehearse
+from orchestrator.rehearsal.runner import AppFactory, Options, RehearsalError, rehearse
 
 BAR = 24
 
@@ -31,13 +31,13 @@ def add_parser(sub) -> None:
     )  # fmt: skip
 
 
-def run(args: argparse.Namespace, out: TextIO = sys.stderr) -> int:
+def run(args: argparse.Namespace, app_factory: AppFactory, out: TextIO = sys.stderr) -> int:
     """Rehearse, print progress to ``out``, write the report; 0 only if nothing was lost."""
     options = Options(
         args.event, args.speed, args.faults, args.audience, args.seed, browser=args.browser
     )
     try:
-        result = asyncio.run(rehearse(options, progress=lambda p: _progress(p, out)))
+        result = asyncio.run(rehearse(options, app_factory, progress=lambda p: _progress(p, out)))
     except RehearsalError as err:
         print(f"pasar-live rehearse: {err}", file=sys.stderr)
         return 2

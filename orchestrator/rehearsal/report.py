@@ -217,6 +217,7 @@ def write(report: Mapping[str, Any], out_dir: Path) -> tuple[Path, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path, html_path = out_dir / "report.json", out_dir / "report.html"
     json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
-    page = make_templates().get_template("rehearsal_report.html").render(report=report)
+    templates = make_templates([Path(__file__).resolve().parents[1]])  # orchestrator/templates
+    page = templates.get_template("rehearsal_report.html").render(report=report)
     html_path.write_text(page, encoding="utf-8")
     return json_path, html_path

@@ -19,16 +19,18 @@ from pathlib import Path
 
 from aiohttp import web
 
-from kernel.clock import ScaledClock
+from kernel.clock import Clock, ScaledClock
 from kernel.db import open_db
-from kernel.keys import CLOCK, HUB, ROTATION
-from orchestrator.app import EXAMPLE_EVENT, create_app
+from kernel.keys import CLOCK, HUB, ROTATION, SANDBOX
+from kernel.runtime import settle_memory
 from orchestrator.rehearsal.observers import ChromiumPages, OverlayWatcher, SlotRecorder
-from orchestrator.serve import settle_memory
+from orchestrator.sandbox import Faults
 from orchestrator.settings import Settings
 from schedules import store
 from schedules.loader import LoadResult, load_paths
+from schedules.startup import EXAMPLE_EVENT
 
+AppFactory = Callable[[Settings, Clock], web.Application]
 QUIET_MARGIN = timedelta(minutes=2)
 FINISH_GRACE = timedelta(minutes=3)
 
@@ -83,8 +85,14 @@ def load_event(options: Options) -> LoadResult:
     return loaded
 
 
-async def rehearse(options: Options, progress: Progress | None = None) -> Run:
-    """Play every day of the event; return the records for the report."""
+async def rehearse(
+    options: Options, app_factory: AppFactory, progress: Progress | None = None
+) -> Run:
+    """Play every day of the event on the app ``app_factory`` builds; return the records.
+
+    The factory comes from the command line: the rehearsal runs the real app but does
+    not import the module that builds it.
+    """
     loaded = load_event(options)
     event = loaded.event
     workdir = options.workdir or Path(tempfile.mkdtemp(prefix="pasar-rehearsal-"))
@@ -101,7 +109,7 @@ async def rehearse(options: Options, progress: Progress | None = None) -> Run:
         audience_rate=options.audience, organiser_token="rehearsal-org",
         host_token="rehearsal-host", extra={"rehearsal": True},
     )  # fmt: skip
-    app = create_app(settings, clock=clock)
+    app = app_factory(settings, clock)
     runner = web.AppRunner(app, handle_signals=False, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
@@ -140,9 +148,6 @@ def _save(db_path: Path, event) -> None:
 
 
 async def _play(app, options: Options, loaded: LoadResult, db_path: Path, progress) -> Run:
-    from kernel.keys import SANDBOX
-    from orchestrator.sandbox import Faults
-
     rotation, clock = app[ROTATION], app[CLOCK]
     sandbox = app.get(SANDBOX)
     if sandbox is not None and options.faults > 0:

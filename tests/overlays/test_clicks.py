@@ -13,6 +13,7 @@ from kernel.db import Store, open_db
 from kernel.keys import CLICK_LOG
 from kernel.times import utc_iso
 from overlays import clicks
+from overlays import wiring as overlays_wiring
 from overlays.clicks import ClickLog, count_clicks, insert_clicks, referrer_origin
 
 
@@ -152,7 +153,7 @@ async def test_app_shutdown_flushes(aiohttp_client, tmp_path):
     the_store = Store(open_db(tmp_path / "app.db"))
     app = web.Application()
     app[STORE] = the_store
-    app.cleanup_ctx.append(clicks.click_log_ctx)
+    app.cleanup_ctx.append(overlays_wiring.click_log_ctx)
     client = await aiohttp_client(app)
     app[CLICK_LOG].add("K01")
     await client.close()

@@ -16,6 +16,7 @@ from kernel.keys import CLICK_LOG, LINK_PAGES, ON_AIR_NOW, SOLD_OUT, STORE
 from orchestrator.app import create_app
 from orchestrator.chat import grammar
 from overlays import links
+from overlays import wiring as overlays_wiring
 from schedules import store
 from schedules.model import Channel, Event, Product, Slot, Vendor
 
@@ -394,7 +395,7 @@ def test_live_state_survives_missing_and_failing_providers():
 def test_setup_leaves_the_provider_keys_to_their_owners():
     """``setup`` sets no default providers: the rotation bridge only fills an empty key."""
     app = web.Application()
-    links.setup(app)
+    overlays_wiring.setup(app)
     assert ON_AIR_NOW not in app and SOLD_OUT not in app
 
 

@@ -17,7 +17,6 @@ from kernel.db import open_db
 from kernel.keys import HUB, HUB_PORT
 from orchestrator.app import create_app
 from orchestrator.settings import Settings
-from overlays import pages
 from overlays.hub import Hub
 from overlays.state import HostOverlay, OnAir, OverlaySettings, build_state
 from schedules import store
@@ -68,8 +67,6 @@ async def served(settings: Settings, chromium: str):
     store.save_event(db, event)
     db.close()
     app = create_app(settings)
-    if HUB not in app:  # until the factory calls pages.setup itself
-        pages.setup(app, OVERLAY, host="127.0.0.1")
     app[HUB_PORT] = 0
     runner = web.AppRunner(app)
     await runner.setup()

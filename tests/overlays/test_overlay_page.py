@@ -12,9 +12,7 @@ from kernel.db import open_db
 from kernel.keys import HUB, HUB_PORT, OVERLAY_SETTINGS, STATIC_VERSION
 from orchestrator.app import create_app
 from orchestrator.settings import Settings
-from overlays import pages
 from overlays.qr import qr_svg
-from overlays.state import OverlaySettings
 from schedules import store
 from schedules.model import Channel, Event, Product, Slot, Vendor
 
@@ -39,8 +37,6 @@ def overlay_app(settings: Settings, event: Event) -> web.Application:
     store.save_event(db, event)
     db.close()
     app = create_app(settings)
-    if HUB not in app:  # until the factory calls pages.setup itself
-        pages.setup(app, OverlaySettings(base_url=BASE_URL), host="127.0.0.1")
     app[HUB_PORT] = 0
     return app
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestrator.app import create_app
 from orchestrator.rehearsal import report
 from orchestrator.rehearsal.report import expected_holdings
 from orchestrator.rehearsal.runner import Options, RehearsalError, rehearse
@@ -23,7 +24,7 @@ def figures(tmp_path_factory) -> dict:
 
     workdir = tmp_path_factory.mktemp("rehearsal")
     options = Options(EVENT, speed=300, faults=0.1, audience=1.0, seed=7, workdir=workdir)
-    run = asyncio.run(rehearse(options))
+    run = asyncio.run(rehearse(options, create_app))
     data = report.build(run)
     json_path, html_path = report.write(data, workdir / "report")
     assert json.loads(json_path.read_text())["headline"] == data["headline"]
@@ -91,4 +92,4 @@ def test_an_event_with_errors_is_refused(tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text(EVENT.read_text().replace("price_idr: ", "price_idr: -", 1))
     with pytest.raises(RehearsalError, match="price"):
-        asyncio.run(rehearse(Options(broken, workdir=tmp_path)))
+        asyncio.run(rehearse(Options(broken, workdir=tmp_path), create_app))
