@@ -49,12 +49,12 @@ from chat_parse import corpus  # noqa: E402
 from kernel.db import Store, open_db  # noqa: E402
 from kernel.keys import ORDER_DESK  # noqa: E402
 from kernel.publisher import Publisher  # noqa: E402
+from kernel.runtime import settle_memory  # noqa: E402
 from orchestrator.chat.grammar import Catalog, parse  # noqa: E402
 from orchestrator.orders import store as order_store  # noqa: E402
 from orchestrator.orders.desk import OrderDesk  # noqa: E402
 from orchestrator.orders.model import ChatMessage, Cursor  # noqa: E402
 from orchestrator.orders.store import MESSAGE_COLUMNS  # noqa: E402
-from kernel.runtime import settle_memory  # noqa: E402
 from schedules import store as schedule_store  # noqa: E402
 from schedules.model import Event, rebase  # noqa: E402
 

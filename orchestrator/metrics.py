@@ -7,12 +7,10 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from kernel.keys import CLICK_LOG, HUB
+from kernel.keys import CLICK_LOG, HUB, PUBLISHER, ROTATION, STARTED_AT
 
 
 def _lines(app: web.Application) -> Iterator[str]:
-    from kernel.keys import PUBLISHER, ROTATION, STARTED_AT
-
     uptime = (datetime.now(UTC) - app[STARTED_AT]).total_seconds()
     yield from _gauge("pasar_uptime_seconds", "Seconds since start", uptime)
     yield from _gauge("pasar_events_published_total", "Rotation events", app[PUBLISHER].published)

@@ -21,7 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
-from kernel.keys import WEBHOOK_NOW
+from kernel.keys import ORDER_DESK, SETTINGS, WEBHOOK_NOW
 from orchestrator.orders.model import ChatMessage
 
 log = logging.getLogger(__name__)
@@ -97,8 +97,6 @@ def _answer(http_status: int, **body: Any) -> web.Response:
 
 async def zoom_webhook(request: web.Request) -> web.Response:
     """Check the signature, answer the URL check, feed public chat to the order desk."""
-    from kernel.keys import SETTINGS
-
     secret = request.config_dict[SETTINGS].zoom_webhook_secret
     if not secret:
         message = "Zoom webhook dimatikan: isi PASAR_ZOOM_WEBHOOK_SECRET (webhook disabled)"
@@ -134,8 +132,6 @@ async def _dispatch(request: web.Request, secret: str, event: dict[str, Any]) ->
 
 
 async def _chat(request: web.Request, event: dict[str, Any]) -> web.Response:
-    from kernel.keys import ORDER_DESK
-
     desk = request.config_dict[ORDER_DESK]
     meeting = str(((event.get("payload") or {}).get("object") or {}).get("id", ""))
     channel = desk.meeting_channel(meeting)

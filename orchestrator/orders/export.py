@@ -25,6 +25,7 @@ from kernel.times import utc_iso
 from orchestrator.orders import store as order_store
 from orchestrator.orders.catalog import OrderCatalog
 from orchestrator.orders.model import STATUS_LABELS, Order
+from orchestrator.settings import load_settings
 from schedules import store as schedule_store
 
 BOM = "\ufeff"
@@ -117,7 +118,4 @@ def add_cli(sub) -> None:
 
 def run_cli(args) -> int:
     """Run ``pasar-live orders ...`` with the parsed ``args``."""
-    import os
-
-    db_path = args.db or Path(os.environ.get("PASAR_DB") or "data/pasar.db")
-    return orders_command(db_path, args.vendor, args.out)
+    return orders_command(load_settings({"db": args.db}).db, args.vendor, args.out)

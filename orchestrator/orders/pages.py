@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from kernel.errors import BadInput, NotFound
 from kernel.formatting import rupiah, zone_label
-from kernel.keys import ORDER_DESK, PUBLISHER, ROLE, STORE
+from kernel.keys import ORDER_DESK, PUBLISHER, ROLE, SETTINGS, STORE
 from kernel.publisher import Message
 from kernel.web import render
 from orchestrator.live import event_stream
@@ -155,8 +155,6 @@ async def orders_page(request: web.Request) -> web.Response:
 
 def _public_base(request: web.Request) -> str:
     """Where vendors reach the service: the configured public URL, else this request's."""
-    from kernel.keys import SETTINGS
-
     public = request.config_dict[SETTINGS].public_url if SETTINGS in request.config_dict else ""
     return (public or f"{request.scheme}://{request.host}").rstrip("/")
 

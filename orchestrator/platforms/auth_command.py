@@ -56,6 +56,7 @@ def run_auth(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | 
     if not path.is_file():
         print(f"{PREFIX}: file {path} tidak ditemukan (not found). {HOW_TO_GET}", file=err)
         return 2
+    # Start-up cost: the OAuth flow (and its web server) loads only when a login runs.
     from google_auth_oauthlib.flow import InstalledAppFlow
 
     try:

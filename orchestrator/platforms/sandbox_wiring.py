@@ -17,7 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from kernel.errors import NotFound, StartupError
-from kernel.keys import SANDBOX
+from kernel.keys import CLOCK, SANDBOX, SETTINGS, STORE
 from orchestrator.rotation.service import Rotation
 from orchestrator.sandbox import Sandbox, start_sandbox
 
@@ -60,8 +60,6 @@ async def adapters(app: web.Application) -> AsyncIterator[Wired]:
 
 
 async def _open(app: web.Application) -> Wired:
-    from kernel.keys import CLOCK, SETTINGS
-
     settings, clock = app[SETTINGS], app[CLOCK]
     if settings.sandbox_url:
         url = settings.sandbox_url.rstrip("/")
@@ -100,8 +98,6 @@ def _real(settings: Any, clock: Any) -> Wired:
 
 async def _local(app: web.Application, clock: Any) -> Wired:
     """Start our own sandbox on a free loopback port, on the app's clock."""
-    from kernel.keys import STORE
-
     sandbox = await start_sandbox("127.0.0.1", 0, clock=clock)
     app[SANDBOX] = sandbox
     # A fresh sandbox knows none of the ids a previous run saved.

@@ -112,6 +112,8 @@ class ChromiumPages:
         self._pages: dict[str, object] = {}
 
     async def start(self) -> None:
+        # Optional dependency: Playwright comes with the test extras; without it the
+        # rehearsal watches overlays with websockets clients instead.
         from playwright.async_api import async_playwright
 
         self._playwright = await async_playwright().start()

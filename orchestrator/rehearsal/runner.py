@@ -21,7 +21,7 @@ from aiohttp import web
 
 from kernel.clock import Clock, ScaledClock
 from kernel.db import open_db
-from kernel.keys import CLOCK, HUB, ROTATION, SANDBOX
+from kernel.keys import CLOCK, HUB, POLLERS, ROTATION, SANDBOX, STORE
 from kernel.runtime import settle_memory
 from orchestrator.rehearsal.observers import ChromiumPages, OverlayWatcher, SlotRecorder
 from orchestrator.sandbox import Faults
@@ -212,16 +212,10 @@ async def _settle(app, timeout: float = 10.0) -> None:
 
 
 def _pollers(app):
-    try:
-        from kernel.keys import POLLERS
-    except ImportError:
-        return None
     return app.get(POLLERS)
 
 
 async def _progress_line(app, run: Run, last_end: datetime) -> dict:
-    from kernel.keys import STORE
-
     rotation = app[ROTATION]
     on_air = {}
     for channel in rotation.channels:
