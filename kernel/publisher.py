@@ -1,16 +1,23 @@
-"""In-process publish/subscribe for "state changed" events.
+"""The one way components talk: messages published on a topic, for whoever listens.
 
-The rotation loop publishes; overlays, platforms, chat and the control panel subscribe.
-Each subscriber has its own queue, so a slow one never holds up the loop or the others.
+A component that changes something publishes ``(topic, channel, data)`` once; it never
+calls the components that care. Those either *listen* (a plain callback, run inside
+``publish``, for in-process state that must follow in the same tick: the overlay state,
+the platform side, the rehearsal's records) or *subscribe* (a queue, for a task or a
+browser's live feed that works at its own pace). A slow subscriber never holds up the
+publisher or the others; a listener must be quick and must not await.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -22,19 +29,39 @@ class Message:
     data: Any
 
 
+Listener = Callable[[Message], None]
+
+
 class Publisher:
-    """Fan published messages out to every subscriber's queue."""
+    """Hand each published message to the topic's listeners, then to every subscriber."""
 
     def __init__(self) -> None:
         self._queues: set[asyncio.Queue[Message]] = set()
+        self._listeners: dict[str, list[Listener]] = {}
         self.published = 0
 
     def publish(self, topic: str, channel: str, data: Any) -> None:
-        """Hand ``data`` to every subscriber now; never waits."""
+        """Tell everyone now; never waits. A failing listener is logged, not raised."""
         message = Message(topic, channel, data)
         self.published += 1
+        for listener in tuple(self._listeners.get(topic, ())):
+            try:
+                listener(message)
+            except Exception:
+                log.exception("Listener %r failed on %s", listener, topic)
         for queue in self._queues:
             queue.put_nowait(message)
+
+    def listen(self, topic: str, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` with every message on ``topic``; return what stops it."""
+        self._listeners.setdefault(topic, []).append(listener)
+
+        def stop() -> None:
+            listeners = self._listeners.get(topic, [])
+            if listener in listeners:
+                listeners.remove(listener)
+
+        return stop
 
     @asynccontextmanager
     async def subscribe(self) -> AsyncIterator[asyncio.Queue[Message]]:
