@@ -6,7 +6,7 @@ counts down by itself from the effective end time, so nothing ticks on the serve
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from aiohttp import web
 
@@ -14,6 +14,7 @@ from kernel.errors import BadInput
 from kernel.formatting import rupiah
 from kernel.keys import PANEL_EXTRAS, PUBLISHER, ROLE, ROTATION, STORE
 from kernel.publisher import Message
+from kernel.times import iso_z
 from kernel.web import render
 from orchestrator import live
 from orchestrator.rotation import records
@@ -33,7 +34,7 @@ _ACTION_TEXT = {
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None
+    return iso_z(moment) if moment else None
 
 
 def _slot_name(event: Event, slot: Slot | None) -> str:

@@ -27,6 +27,7 @@ from websockets.datastructures import MultipleValuesError
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
+from kernel.times import iso_z
 from overlays import messages
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ class PageInfo:
             "channel": self.channel,
             "layout": self.layout,
             "version": self.version,
-            "since": self.since.isoformat().replace("+00:00", "Z"),
+            "since": iso_z(self.since),
             "remote": self.remote,
             "stale": self.stale,
         }

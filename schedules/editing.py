@@ -17,6 +17,7 @@ from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from kernel.formatting import local_date, local_time
+from kernel.times import iso_z
 from schedules import check
 from schedules.csvfiles import assign_slot_ids
 from schedules.model import Event, Product, Slot, Vendor
@@ -119,8 +120,8 @@ def slot_json(slot: Slot, tz: ZoneInfo) -> dict[str, object]:
     return {
         "id": slot.id,
         "channel": slot.channel,
-        "start": slot.start.isoformat().replace("+00:00", "Z"),
-        "end": slot.end.isoformat().replace("+00:00", "Z"),
+        "start": iso_z(slot.start),
+        "end": iso_z(slot.end),
         "vendor_id": slot.vendor_id,
         "products": list(slot.products),
         "title": slot.title,

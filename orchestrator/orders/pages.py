@@ -20,6 +20,7 @@ from kernel.errors import BadInput, NotFound
 from kernel.formatting import rupiah, zone_label
 from kernel.keys import ORDER_DESK, PUBLISHER, ROLE, SETTINGS, STORE
 from kernel.publisher import Message
+from kernel.times import iso_z
 from kernel.web import render
 from orchestrator.live import event_stream
 from orchestrator.orders import export
@@ -70,7 +71,7 @@ def order_view(order: Order, desk: OrderDesk) -> dict:
     return {
         "id": order.id,
         "time": local(order.created_at, catalog.tz),
-        "at": order.created_at.isoformat().replace("+00:00", "Z"),
+        "at": iso_z(order.created_at),
         "channel": catalog.channel_titles.get(order.channel, order.channel),
         "vendor": catalog.vendor_name(order.vendor_id),
         "code": order.code,

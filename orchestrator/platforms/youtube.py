@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,8 @@ import httplib2
 from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
+
+from kernel.times import iso_z
 
 from .errors import (
     PlatformError,
@@ -56,7 +58,7 @@ class ChatPage:
 
 def rfc3339(moment: datetime) -> str:
     """Write a time the way Google reads it (UTC, ``Z``)."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return iso_z(moment, timespec="seconds")
 
 
 def _parse_time(text: str | None) -> datetime | None:

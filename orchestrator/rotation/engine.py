@@ -71,7 +71,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from schedules.model import DEFAULT_TIMEZONE, Slot
+from kernel.times import JAKARTA
+from schedules.model import Slot
 
 from .actions import (
     AIRED,
@@ -89,8 +90,6 @@ from .actions import (
     live_actions,
     to_us,
 )
-
-JAKARTA = ZoneInfo(DEFAULT_TIMEZONE)
 
 # ChannelState.status values; "on_air" is a vendor's slot, "host" a host segment.
 STATUS_ON_AIR, STATUS_HOST, STATUS_HELD = "on_air", "host", "held"
