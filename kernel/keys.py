@@ -21,11 +21,13 @@ if TYPE_CHECKING:
     from kernel.publisher import Publisher
     from orchestrator.auth import Tokens
     from orchestrator.chat.pollers import ChatPollers
+    from orchestrator.login_guard import LoginLimiter
     from orchestrator.orders.desk import OrderDesk
     from orchestrator.overlay_bridge import OverlayBridge
     from orchestrator.platforms.manager import PlatformManager
     from orchestrator.rotation.service import Rotation
     from orchestrator.sandbox import Sandbox
+    from orchestrator.sessions import SessionBook
     from orchestrator.settings import Settings
     from overlays.clicks import ClickLog
     from overlays.hub import Hub
@@ -49,6 +51,8 @@ EXTRA_BANNER: web.AppKey[list[str]] = web.AppKey("extra_banner")
 ROLE: web.RequestKey[str] = web.RequestKey("role")
 CSRF_TOKEN: web.RequestKey[str] = web.RequestKey("csrf_token")
 TOKENS: web.AppKey[Tokens] = web.AppKey("tokens")
+SESSIONS: web.AppKey[SessionBook] = web.AppKey("sessions")
+LOGIN_LIMITER: web.AppKey[LoginLimiter] = web.AppKey("login_limiter")
 
 # -- schedules: the organisers' editor ---------------------------------------------------
 FLASH_KEY: web.AppKey[bytes] = web.AppKey("flash_key")

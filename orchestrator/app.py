@@ -16,10 +16,13 @@ from aiohttp import web
 from kernel import errors
 from kernel.clock import Clock, RealClock
 from kernel.db import Store, open_db
+from kernel.headers import add_security_headers
 from kernel.keys import (
     CLOCK,
     HUB_PORT,
+    LOGIN_LIMITER,
     PUBLISHER,
+    SESSIONS,
     SETTINGS,
     STARTED_AT,
     STATIC_VERSION,
@@ -30,11 +33,13 @@ from kernel.keys import (
 from kernel.publisher import Publisher
 from kernel.times import iso_z
 from kernel.web import make_templates, static_version
-from orchestrator import auth, metrics
+from orchestrator import auth, metrics, sessions
 from orchestrator import wiring as host_wiring
 from orchestrator.chat import wiring as chat_wiring
+from orchestrator.login_guard import LoginLimiter
 from orchestrator.orders import wiring as orders_wiring
 from orchestrator.platforms import wiring as platforms_wiring
+from orchestrator.sessions import SessionBook
 from orchestrator.settings import Settings
 from overlays import wiring as overlays_wiring
 from overlays.state import OverlaySettings
@@ -61,8 +66,11 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     app[STATIC_VERSION] = static_version(ROOMS)
     app[HUB_PORT] = settings.overlay_port
     app.middlewares.append(auth.auth_middleware)
+    app.on_response_prepare.append(add_security_headers)
     app.router.add_route("*", "/login", auth.login)
     app.router.add_post("/logout", auth.logout)
+    app.router.add_post("/sessions/logout-all", auth.logout_everywhere)
+    app[LOGIN_LIMITER] = LoginLimiter()
     app.router.add_get("/metrics", metrics.metrics)
     app.router.add_get("/healthz", healthz)
     for room in ROOMS:
@@ -94,6 +102,7 @@ async def store_ctx(app: web.Application) -> AsyncIterator[None]:
     app[TOKENS] = await the_store.run(
         auth.ensure_tokens, settings.organiser_token, settings.host_token
     )
+    app[SESSIONS] = SessionBook(await the_store.run(sessions.load_sessions, datetime.now(UTC)))
     yield
     the_store.close()
 

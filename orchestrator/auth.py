@@ -1,19 +1,19 @@
-"""Logins for organisers and hosts: access tokens, a signed session cookie, CSRF checks.
+"""Logins for organisers and hosts: access tokens, server-side sessions, CSRF and Origin.
 
 Tokens come from settings or are generated at first start and kept in the database, so
-the login links printed at start-up stay valid across restarts. Organisers can do all a
-host can; hosts cannot edit the schedule.
+the login links printed at start-up stay valid across restarts. A login makes a new
+session (``sessions``); its id is the cookie, so logout ends it for good. Organisers can
+do all a host can; hosts cannot edit the schedule. Failed logins are limited per client
+address (``login_guard``); unsafe requests need the page's CSRF token and, when the
+browser names one, our own origin.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 from aiohttp import web
@@ -21,32 +21,37 @@ from sqlite_utils import Database
 
 from kernel.db import apply_migrations
 from kernel.errors import Forbidden, wants_json
-from kernel.keys import CSRF_TOKEN, ROLE, TOKENS
+from kernel.keys import CSRF_TOKEN, LOGIN_LIMITER, ROLE, SESSIONS, SETTINGS, STORE, TOKENS
+from kernel.secret import same_secret
 from kernel.web import render
+from orchestrator import sessions
+from orchestrator.login_guard import safe_next
+from orchestrator.origins import client_address, is_https, same_origin
 
 COOKIE = "pasar_session"
-SESSION_SECONDS = 7 * 24 * 3600
 ORGANISER, HOST = "organiser", "host"
 
 # Longest prefix first; a path that matches none needs a host or organiser login.
 _PUBLIC = ("/healthz", "/metrics", "/o/", "/overlay/", "/static/", "/webhooks/", "/login",
            "/logout", "/v/", "/favicon.ico", "/qr/")  # fmt: skip
-_ORGANISER_ONLY = ("/editor", "/api/editor")
+_ORGANISER_ONLY = ("/editor", "/api/editor", "/sessions")
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+_CSRF_TEXT = "Token CSRF salah atau tidak ada; muat ulang halaman."
+_ORIGIN_TEXT = "Permintaan dari situs lain ditolak (cross-site request refused)."
 
 
-@dataclass(frozen=True)
+@dataclass
 class Tokens:
-    """The secrets a running service holds: who may log in, and how cookies are signed."""
+    """Who may log in. Mutable only by ``rotate`` ("log out everywhere")."""
 
     organiser: str
     host: str
-    cookie_key: bytes
+    fixed: bool = False  # set in the settings: rotating them is the operator's job
 
     def role_for(self, token: str) -> str | None:
-        if token and hmac.compare_digest(token, self.organiser):
+        if token and same_secret(token, self.organiser):
             return ORGANISER
-        if token and hmac.compare_digest(token, self.host):
+        if token and same_secret(token, self.host):
             return HOST
         return None
 
@@ -60,40 +65,24 @@ def ensure_tokens(db: Database, organiser: str = "", host: str = "") -> Tokens:
     apply_migrations(db, "auth", [_secrets_table])
     with db.atomic():
         stored = {r["name"]: r["value"] for r in db.query("SELECT * FROM app_secrets")}
-        for name in ("organiser", "host", "cookie_key"):
+        for name in ("organiser", "host"):
             if name not in stored:
                 stored[name] = secrets.token_urlsafe(18)
                 db["app_secrets"].insert({"name": name, "value": stored[name]})
     return Tokens(
         organiser=organiser or stored["organiser"],
         host=host or stored["host"],
-        cookie_key=stored["cookie_key"].encode(),
+        fixed=bool(organiser or host),
     )
 
 
-def make_cookie(tokens: Tokens, role: str, now: float | None = None) -> str:
-    """Sign ``role`` and a fresh CSRF token into one cookie value."""
-    body = {"role": role, "csrf": secrets.token_urlsafe(16), "iat": int(now or time.time())}
-    raw = base64.urlsafe_b64encode(json.dumps(body).encode()).decode()
-    return f"{raw}.{_sign(tokens, raw)}"
-
-
-def read_cookie(tokens: Tokens, value: str, now: float | None = None) -> dict | None:
-    """Return the session in a cookie when its signature holds and it has not expired."""
-    raw, _, signature = value.partition(".")
-    if not raw or not hmac.compare_digest(signature, _sign(tokens, raw)):
-        return None
-    try:
-        body = json.loads(base64.urlsafe_b64decode(raw.encode()))
-    except (ValueError, UnicodeDecodeError):
-        return None
-    if int(now or time.time()) - int(body.get("iat", 0)) > SESSION_SECONDS:
-        return None
-    return body
-
-
-def _sign(tokens: Tokens, raw: str) -> str:
-    return hmac.new(tokens.cookie_key, raw.encode(), hashlib.sha256).hexdigest()
+def rotate_tokens(db: Database) -> tuple[str, str]:
+    """Store new login tokens (the old links stop working) and return them."""
+    new = (secrets.token_urlsafe(18), secrets.token_urlsafe(18))
+    with db.atomic():
+        for name, value in zip(("organiser", "host"), new, strict=True):
+            db["app_secrets"].upsert({"name": name, "value": value}, pk="name")
+    return new
 
 
 def required_roles(path: str) -> set[str] | None:
@@ -105,24 +94,40 @@ def required_roles(path: str) -> set[str] | None:
     return None
 
 
+def _trusted(request: web.Request) -> frozenset[str]:
+    return request.config_dict[SETTINGS].trusted_proxy_set
+
+
+def _from_our_site(request: web.Request) -> bool:
+    settings = request.config_dict[SETTINGS]
+    return same_origin(request, settings.public_url, settings.trusted_proxy_set)
+
+
+def _session(request: web.Request) -> sessions.Session | None:
+    book = request.config_dict[SESSIONS]
+    return book.find(request.cookies.get(COOKIE, ""), datetime.now(UTC))
+
+
 @web.middleware
 async def auth_middleware(request: web.Request, handler):
-    """Let a request through only with the right role, and unsafe ones only with CSRF."""
+    """Let a request through only with the right role; unsafe ones need CSRF and our origin."""
     needed = required_roles(request.path)
     if needed is None and not request.path.startswith(("/login", "/logout")):
         return await handler(request)  # viewers' pages: no session to read
-    tokens = request.config_dict[TOKENS]
-    session = read_cookie(tokens, request.cookies.get(COOKIE, ""))
+    session = _session(request)
     if session:
-        request[ROLE], request[CSRF_TOKEN] = session["role"], session["csrf"]
+        request[ROLE], request[CSRF_TOKEN] = session.role, session.csrf
     if needed is None:
         return await handler(request)
     if not session:
         return _login_needed(request)
-    if session["role"] not in needed:
+    if session.role not in needed:
         raise Forbidden("Halaman ini hanya untuk penyelenggara (organisers only).")
-    if request.method in _UNSAFE and not await _csrf_ok(request, session["csrf"]):
-        raise Forbidden("Token CSRF salah atau tidak ada; muat ulang halaman.")
+    if request.method in _UNSAFE:
+        if not _from_our_site(request):
+            raise Forbidden(_ORIGIN_TEXT)
+        if not await _csrf_ok(request, session.csrf):
+            raise Forbidden(_CSRF_TEXT)
     return await handler(request)
 
 
@@ -134,7 +139,7 @@ async def _csrf_ok(request: web.Request, expected: str) -> bool:
     ):
         form = await request.post()
         sent = str(form.get("csrf_token", ""))
-    return bool(sent) and hmac.compare_digest(sent, expected)
+    return bool(sent) and same_secret(sent, expected)
 
 
 def _login_needed(request: web.Request) -> web.StreamResponse:
@@ -143,47 +148,90 @@ def _login_needed(request: web.Request) -> web.StreamResponse:
     raise web.HTTPFound(f"/login?next={quote(request.path_qs)}")
 
 
-def _safe_next(target: str, role: str) -> str:
-    """Only ever redirect to a local path, never to an address taken from the request."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/editor" if role == ORGANISER else "/"
-
-
 async def login(request: web.Request) -> web.StreamResponse:
     """Log in from the start-up link (``?token=``) or the form."""
     if request.method == "POST":
+        if not _from_our_site(request):
+            raise Forbidden(_ORIGIN_TEXT)
         form = await request.post()
         token, target = str(form.get("token", "")), str(form.get("next", ""))
     else:
         token, target = request.query.get("token", ""), request.query.get("next", "")
     if not token:
         return render(request, "login.html", error="", next=target)
+    limiter, address = (
+        request.config_dict[LOGIN_LIMITER],
+        client_address(request, _trusted(request)),
+    )
+    wait = limiter.retry_after(address, time.monotonic())
+    if wait is not None:
+        text = f"Terlalu banyak percobaan; coba lagi {wait} detik lagi (too many attempts)."
+        response = render(request, "login.html", status=429, error=text, next=target)
+        response.headers["Retry-After"] = str(wait)
+        return response
     role = request.config_dict[TOKENS].role_for(token.strip())
     if role is None:
+        limiter.failed(address, time.monotonic())
         return render(
             request, "login.html", status=401, error="Token salah (wrong token).", next=target
         )
-    response = web.HTTPFound(_safe_next(target, role))
+    limiter.succeeded(address)
+    default = "/editor" if role == ORGANISER else "/"
+    response = web.HTTPFound(safe_next(target, default))
+    await _end_session(request)  # a login never keeps an id someone else may have planted
+    await _start_session(request, response, role)
+    raise response
+
+
+async def _start_session(request: web.Request, response: web.StreamResponse, role: str) -> None:
+    now = datetime.now(UTC)
+    session_id, session = sessions.new_session(role, now)
+    await request.config_dict[STORE].run(sessions.save_session, session, now)
+    request.config_dict[SESSIONS].add(session)
+    settings = request.config_dict[SETTINGS]
     response.set_cookie(
         COOKIE,
-        make_cookie(request.config_dict[TOKENS], role),
-        max_age=SESSION_SECONDS,
+        session_id,
+        max_age=sessions.SESSION_DAYS * 24 * 3600,
         httponly=True,
         samesite="Lax",
         path="/",
+        secure=is_https(request, settings.public_url, settings.trusted_proxy_set),
     )
-    raise response
+
+
+async def _end_session(request: web.Request) -> None:
+    session = _session(request)
+    if session is not None:
+        request.config_dict[SESSIONS].drop(session.key)
+        await request.config_dict[STORE].run(sessions.delete_session, session.key)
 
 
 async def logout(request: web.Request) -> web.StreamResponse:
-    """Log out with a POST carrying the CSRF token, so no other site can log anyone out."""
-    session = read_cookie(request.config_dict[TOKENS], request.cookies.get(COOKIE, ""))
-    if session and not await _csrf_ok(request, session["csrf"]):
-        raise Forbidden("Token CSRF salah atau tidak ada; muat ulang halaman.")
+    """Log out with a POST carrying the CSRF token; the session ends on the server too."""
+    session = _session(request)
+    if session and not (_from_our_site(request) and await _csrf_ok(request, session.csrf)):
+        raise Forbidden(_CSRF_TEXT)
+    await _end_session(request)
     response = web.HTTPFound("/login")
     response.del_cookie(COOKIE, path="/")
     raise response
+
+
+async def logout_everywhere(request: web.Request) -> web.StreamResponse:
+    """End every session, make new login links unless the settings fix them, show them."""
+    the_store, tokens = request.config_dict[STORE], request.config_dict[TOKENS]
+    ended = request.config_dict[SESSIONS].clear()
+    await the_store.run(sessions.delete_all_sessions)
+    if not tokens.fixed:
+        tokens.organiser, tokens.host = await the_store.run(rotate_tokens)
+    settings = request.config_dict[SETTINGS]
+    base = (settings.public_url or f"{request.scheme}://{request.host}").rstrip("/")
+    links = login_links(tokens, base) if not tokens.fixed else {}
+    response = render(request, "logged_out.html", ended=ended, links=links, fixed=tokens.fixed)
+    await _start_session(request, response, ORGANISER)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def login_links(tokens: Tokens, base_url: str) -> dict[str, str]:

@@ -43,6 +43,8 @@ class Settings:
     platform_lead_minutes: float = 15.0
     chat_announcements: bool = True
     log_level: str = "INFO"
+    # Addresses of reverse proxies whose X-Forwarded-For/-Proto we believe (comma-separated).
+    trusted_proxies: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -52,6 +54,10 @@ class Settings:
     @property
     def has_zoom_credentials(self) -> bool:
         return bool(self.zoom_account_id and self.zoom_client_id and self.zoom_client_secret)
+
+    @property
+    def trusted_proxy_set(self) -> frozenset[str]:
+        return frozenset(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
 
     @property
     def base_url(self) -> str:

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from kernel.keys import FLASH_KEY
+from kernel.secret import same_secret
 
 KINDS = ("ok", "warn", "err")
 
@@ -47,6 +48,6 @@ def read(request: web.Request) -> dict[str, str]:
     if not any(messages.values()):
         return messages
     expected = _signature(request.config_dict[FLASH_KEY], messages)
-    if hmac.compare_digest(request.query.get("sig", ""), expected):
+    if same_secret(request.query.get("sig", ""), expected):
         return messages
     return dict.fromkeys(KINDS, "")

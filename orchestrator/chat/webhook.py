@@ -22,6 +22,7 @@ from typing import Any
 from aiohttp import web
 
 from kernel.keys import ORDER_DESK, SETTINGS, WEBHOOK_NOW
+from kernel.secret import same_secret
 from orchestrator.orders.model import ChatMessage
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def verify(secret: str, headers: Any, body: bytes, now: float) -> str | None:
         return "x-zm-request-timestamp is not a number"
     if abs(now - moment) > MAX_SKEW_SECONDS:
         return "timestamp more than 5 minutes away (stale or replayed)"
-    if not hmac.compare_digest(sent.encode(), signature(secret, timestamp, body).encode()):
+    if not same_secret(sent, signature(secret, timestamp, body)):
         return "bad signature"
     return None
 

@@ -150,3 +150,11 @@ async def test_oversized_body_is_refused(client):
     """A body over the webhook's size limit is refused with 413 before any checking."""
     body, headers = signed(b"{" + b" " * (300 * 1024) + b"}")
     assert (await client.post("/webhooks/zoom", data=body, headers=headers)).status == 413
+
+
+async def test_non_ascii_signature_is_refused_not_a_crash(client):
+    """A signature header with non-ASCII bytes gets 401, never a 500."""
+    body, headers = signed(zoom_event("z1", "K01"))
+    headers["x-zm-signature"] = "v0=\u00e9\u00e9".encode().decode("latin-1")
+    resp = await client.post("/webhooks/zoom", data=body, headers=headers)
+    assert resp.status == 401
