@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from kernel.csv_cells import read_cell
 from schedules.check import Problem, Where
 from schedules.model import Channel, Event, Slot, Vendor, slot_id
 
@@ -157,7 +158,7 @@ def parse_table(text: str, file: str) -> tuple[Table | None, list[Problem]]:
     for number, row in body:
         if len(row) < width:
             row = row + [""] * (width - len(row))
-        values = {name: row[i].strip() for i, name in columns}
+        values = {name: read_cell(row[i].strip()) for i, name in columns}
         extra = [c for c in row[len(names) :] if c.strip()]
         if extra:
             problems.append(Problem(file, number, "-", _too_many(len(row), len(names))))

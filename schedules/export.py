@@ -16,6 +16,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from kernel.csv_cells import safe_row
 from schedules.csvfiles import COLUMNS, UnwritableSlotError, event_rows
 from schedules.model import Event
 from schedules.yamlfile import dump_yaml
@@ -53,7 +54,7 @@ def csv_text(columns: Sequence[str], rows: Sequence[dict[str, object]]) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerows([row.get(c) for c in columns] for row in rows)
+    writer.writerows(safe_row(row.get(c) for c in columns) for row in rows)
     return buffer.getvalue()
 
 

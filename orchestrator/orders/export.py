@@ -3,8 +3,9 @@
 UTF-8 with a byte-order mark (Excel then reads the accents and emoji of names right),
 commas, CRLF line ends; times both in WIB as ``2027-02-15 15:41`` (for people) and in
 UTC ISO 8601 (for tools); money as plain integers (for sums) and as ``Rp 45.000``.
-Viewer-written text that starts like a formula (``=``, ``+``, ``-``, ``@``) gets a
-leading apostrophe so a spreadsheet shows it instead of running it.
+Every text cell that starts like a formula (``=``, ``+``, ``-``, ``@``: viewers' names
+and messages, but also product and vendor names and message ids a Zoom payload sets)
+gets a leading apostrophe so a spreadsheet shows it instead of running it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TextIO
 
 from sqlite_utils import Database
 
+from kernel.csv_cells import safe_row
 from kernel.db import open_db
 from kernel.errors import BadInput
 from kernel.formatting import rupiah
@@ -33,12 +35,6 @@ HEADER = ("pesanan_id", "waktu_wib", "waktu_utc", "kanal", "slot", "penjual_id",
           "kode", "produk", "jumlah", "harga_satuan", "harga_satuan_rp", "total", "total_rp",
           "status", "status_teks", "platform", "penonton", "penonton_id", "pesan_id", "pesan",
           "superchat_micros", "superchat_mata_uang")  # fmt: skip
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(text: str) -> str:
-    """Keep a spreadsheet from reading viewer text as a formula."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def csv_row(order: Order, catalog: OrderCatalog) -> tuple:
@@ -50,8 +46,8 @@ def csv_row(order: Order, catalog: OrderCatalog) -> tuple:
         order.code, catalog.product_names.get(order.code, ""), order.qty, order.price_idr,
         rupiah(order.price_idr), order.total_idr, rupiah(order.total_idr), order.status,
         STATUS_LABELS.get(order.status, order.status), order.platform,
-        safe_cell(order.author_name), safe_cell(order.author_id), order.message_id,
-        safe_cell(order.text), "" if order.amount_micros is None else order.amount_micros,
+        order.author_name, order.author_id, order.message_id,
+        order.text, "" if order.amount_micros is None else order.amount_micros,
         order.currency or "",
     )  # fmt: skip
 
@@ -63,7 +59,7 @@ def write_csv(out: TextIO, orders: Iterable[Order], catalog: OrderCatalog) -> in
     writer.writerow(HEADER)
     count = 0
     for order in orders:
-        writer.writerow(csv_row(order, catalog))
+        writer.writerow(safe_row(csv_row(order, catalog)))
         count += 1
     return count
 

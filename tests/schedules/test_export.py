@@ -125,3 +125,19 @@ def test_a_slot_of_a_day_or_more_cannot_be_exported() -> None:
     long = replace(event.slots[0], end=event.slots[0].start + timedelta(hours=25))
     with pytest.raises(ExportError, match="cannot be written"):
         export_yaml(replace(event, slots=[long]))
+
+
+def test_formula_looking_names_are_defused_and_read_back(tmp_path: Path) -> None:
+    """Names starting with = + - @ are written with an apostrophe and imported unchanged."""
+    event = rich_event()
+    products = [replace(event.products[0], name="=HYPERLINK(\"http://x\")"),
+                replace(event.products[1], name="-Diskon 10%")]  # fmt: skip
+    vendors = [replace(event.vendors[0], name="@Noken Mama"), *event.vendors[1:]]
+    event = replace(event, products=products, vendors=vendors)
+    paths = export_csv(event, tmp_path / "out")
+    text = (tmp_path / "out" / "products.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and "'-Diskon" in text
+    assert "'@Noken Mama" in (tmp_path / "out" / "vendors.csv").read_text(encoding="utf-8-sig")
+    result = load_paths(paths)
+    assert result.errors == []
+    assert result.event == event

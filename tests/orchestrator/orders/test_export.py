@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 
-from kernel.keys import ORDER_DESK
+from kernel.keys import ORDER_DESK, STORE
 from orchestrator.cli import main
 from orchestrator.orders.export import HEADER
+from schedules import store as schedule_store
 from tests.conftest import login
 from tests.orchestrator.orders.helpers import chat
 
@@ -53,6 +55,24 @@ async def test_formula_looking_text_is_defused(client):
     await login(client, "host")
     (row,) = rows(await (await client.get("/orders/export.csv?vendor=v1")).read())
     assert (row["pesan"], row["penonton"]) == ("'=1+1 mau K02", "'@Sari")
+
+
+async def test_every_text_cell_is_defused(client):
+    """Product and vendor names and message ids a payload controls are defused too."""
+
+    def rename(db) -> None:
+        event = schedule_store.load_event(db)
+        products = [replace(p, name='=HYPERLINK("http://evil")') for p in event.products]
+        vendors = [replace(v, name="+cmd") for v in event.vendors]
+        schedule_store.save_event(db, replace(event, products=products, vendors=vendors))
+
+    await client.app[STORE].run(rename)
+    await client.app[ORDER_DESK].ingest([chat(4, "K01 1", "a4")._replace(message_id="@evil")])
+    await login(client, "host")
+    data = await (await client.get("/orders/export.csv")).read()
+    text = data.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+    assert "'@evil" in text and "'+cmd" in text
 
 
 async def test_vendor_export_by_private_link(client):
