@@ -10,11 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(_FORMULA_START)
+
+
+def _looks_like_formula(text: str) -> bool:
+    """Starts with a formula character, perhaps behind apostrophes we added before."""
+    return text.lstrip("'")[:1] in _FORMULA_FIRST and text.lstrip("'") != ""
 
 
 def safe_cell(value: object) -> object:
     """Return ``value`` with an apostrophe before text that starts like a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and _looks_like_formula(value):
         return "'" + value
     return value
 
@@ -26,6 +32,6 @@ def safe_row(values: Iterable[object]) -> list[object]:
 
 def read_cell(text: str) -> str:
     """Undo ``safe_cell`` on a cell read back from one of our files."""
-    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+    if text[:1] == "'" and _looks_like_formula(text):
         return text[1:]
     return text

@@ -392,8 +392,9 @@ def _overlaps(event: Event, where: Origins) -> Iterator[Problem]:
                 span = f"{other.start.astimezone(tz):%H:%M}-{other.end.astimezone(tz):%H:%M}"
                 yield at.problem(
                     "start",
-                    f"slot bertabrakan dengan slot baris {other_at.row} ({span}) di kanal"
-                    f" '{slot.channel}'; geser jam mulai atau jam selesai (overlapping slots)",
+                    f"slot baris {at.row} bertabrakan dengan slot baris {other_at.row} ({span})"
+                    f" di kanal '{slot.channel}'; geser jam mulai atau jam selesai"
+                    f" (rows {at.row} and {other_at.row} overlap)",
                 )
             if latest is None or slot.end > latest[0].end:
                 latest = (slot, at)

@@ -130,6 +130,10 @@ def table_kind(names: Sequence[str]) -> str | None:
     return best if score(best)[2] else None
 
 
+# Rows a file may hold: a week of 73 vendors is a few hundred; this only stops a mistake.
+MAX_ROWS = 100_000
+
+
 def parse_table(text: str, file: str) -> tuple[Table | None, list[Problem]]:
     """Read one spreadsheet's text into records of a kind told by its header row."""
     # One newline inside cells and between rows, whatever the file's line endings.
@@ -143,6 +147,13 @@ def parse_table(text: str, file: str) -> tuple[Table | None, list[Problem]]:
         message = "file kosong; baris 1 harus berisi judul kolom (empty file)"
         return None, [Problem(file, 1, "-", message)]
     (head_row, head), body = numbered[0], numbered[1:]
+    if len(body) > MAX_ROWS:
+        count, limit = (f"{n:,}".replace(",", ".") for n in (len(body), MAX_ROWS))
+        message = (
+            f"file berisi {count} baris; paling banyak {limit} per file: bagi menjadi"
+            f" beberapa file (too many rows, at most {limit} a file)"
+        )
+        return None, [Problem(file, numbered[MAX_ROWS + 1][0], "-", message)]
     names = [header_name(c) for c in head]
     kind = table_kind(names)
     if kind is None:
@@ -205,16 +216,20 @@ def assign_slot_ids(keys: Sequence[tuple[str, datetime, str]]) -> list[str]:
     """Give each (channel, local start, id as written) its id: the written one, else
     ``slot_id(channel, local_start)``, with ``-2``, ``-3``... when that is taken."""
     taken = {given for _, _, given in keys if given}
+    last_n: dict[str, int] = {}  # per base, the suffix tried last: each is tried once
     ids = []
     for channel, local_start, given in keys:
         if given:
             ids.append(given)
             continue
         base = candidate = slot_id(channel, local_start)
-        n = 1
+        n = last_n.get(base, 1)
+        if n > 1:
+            candidate = f"{base}-{n}"
         while candidate in taken:
             n += 1
             candidate = f"{base}-{n}"
+        last_n[base] = n
         taken.add(candidate)
         ids.append(candidate)
     return ids

@@ -362,7 +362,7 @@ _CODES = re.compile(r"[\s,;]+")
 
 
 def _span(row: _Row, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """Read date, start and end; an end before the start is on the next day."""
+    """Read date, start and end; an evening slot may end after midnight, on the next day."""
     day: date | None = row.value("date", parse_date, None)
     start: time | None = row.value("start", parse_time, None)
     end: time | None = row.value("end", parse_time, None)
@@ -375,11 +375,24 @@ def _span(row: _Row, tz: ZoneInfo) -> tuple[datetime, datetime]:
         )
         row.fail("end", message)
         return _PLACEHOLDER, _PLACEHOLDER
+    if end < start and not crosses_midnight(start, end):
+        message = (
+            f"jam selesai {end:%H:%M} sebelum jam mulai {start:%H:%M}; periksa ketikannya."
+            " Slot yang lewat tengah malam mulai pukul 18:00 atau lebih dan selesai pukul"
+            " 06:00 atau kurang (end before start; only evening-to-morning slots cross midnight)"
+        )
+        row.fail("end", message)
+        return _PLACEHOLDER, _PLACEHOLDER
     end_day = day + timedelta(days=1) if end < start else day
     return (
         datetime.combine(day, start, tzinfo=tz).astimezone(UTC),
         datetime.combine(end_day, end, tzinfo=tz).astimezone(UTC),
     )
+
+
+def crosses_midnight(start: time, end: time) -> bool:
+    """An end before the start means the next day only for an evening-to-morning slot."""
+    return start >= time(18, 0) and end <= time(6, 0)
 
 
 def _duplicate_ids(given: list[str], origins: list[Where], problems: list[Problem]) -> None:

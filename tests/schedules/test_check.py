@@ -84,6 +84,18 @@ def test_overlap_message_names_the_other_row(tmp_path: Path) -> None:
     found(tmp_path / "s", schedule=schedule)
     [problem] = load_paths([tmp_path / "s"]).problems
     assert "baris 3 (15:40-15:50)" in problem.message and "'utama'" in problem.message
+    assert "baris 4" in problem.message  # both rows are named
+
+
+def test_an_afternoon_end_before_its_start_is_a_typo_on_its_own_row(tmp_path: Path) -> None:
+    """16:10 to 15:20 is an error on that row only, not a 23-hour slot overlapping the next."""
+    schedule = SCHEDULE + "".join(
+        f"utama,2027-02-15,{h}:00,{h}:30,kopi-jaya,K01,\n" for h in range(17, 23)
+    )
+    schedule = change(schedule, 5, "utama,2027-02-15,16:10,15:20,kopi-jaya,K01,")
+    assert found(tmp_path, schedule=schedule) == [("schedule.csv", 5, "end", "error")]
+    [problem] = load_paths([tmp_path]).problems
+    assert "15:20 sebelum jam mulai 16:10" in problem.message and "18:00" in problem.message
 
 
 def test_same_times_on_different_channels_do_not_overlap(tmp_path: Path) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from schedules.csvfiles import (
+    MAX_ROWS,
     assign_slot_ids,
     decode,
     header_name,
@@ -176,3 +178,22 @@ def test_written_slot_ids_must_be_unique(tmp_path: Path) -> None:
     assert [(Path(p.file).name, p.row, p.field) for p in result.problems] == [
         ("schedule.csv", 4, "id")
     ]
+
+
+def test_slot_ids_for_many_rows_at_one_start_are_linear() -> None:
+    """50,000 rows with one start get base, base-2, ... at once (it probed every suffix)."""
+    start = datetime(2027, 2, 15, 15, 30, tzinfo=UTC)
+    began = time.perf_counter()
+    ids = assign_slot_ids([("utama", start, "")] * 50_000)
+    assert time.perf_counter() - began < 5  # quadratic took minutes
+    assert len(set(ids)) == 50_000 and ids[1] == ids[0] + "-2" and ids[-1] == ids[0] + "-50000"
+
+
+def test_a_file_over_the_row_limit_is_one_clear_error() -> None:
+    """More rows than MAX_ROWS: one problem naming the limit, and nothing read."""
+    rows = ["channel,date,start,end,vendor_id"] + ["utama,2027-02-15,15:30,15:40,v"] * (
+        MAX_ROWS + 1
+    )
+    table, problems = parse_table("\n".join(rows), "schedule.csv")
+    assert table is None and len(problems) == 1
+    assert "100.000" in problems[0].message and problems[0].row == MAX_ROWS + 2
