@@ -21,6 +21,7 @@ from sqlite_utils import Database
 
 from kernel.db import apply_migrations
 from kernel.errors import Forbidden, wants_json
+from kernel.forms import read_form
 from kernel.keys import CSRF_TOKEN, LOGIN_LIMITER, ROLE, SESSIONS, SETTINGS, STORE, TOKENS
 from kernel.secret import same_secret
 from kernel.web import render
@@ -137,7 +138,7 @@ async def _csrf_ok(request: web.Request, expected: str) -> bool:
         "application/x-www-form-urlencoded",
         "multipart/form-data",
     ):
-        form = await request.post()
+        form = await read_form(request)
         sent = str(form.get("csrf_token", ""))
     return bool(sent) and same_secret(sent, expected)
 
@@ -153,7 +154,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     if request.method == "POST":
         if not _from_our_site(request):
             raise Forbidden(_ORIGIN_TEXT)
-        form = await request.post()
+        form = await read_form(request)
         token, target = str(form.get("token", "")), str(form.get("next", ""))
     else:
         token, target = request.query.get("token", ""), request.query.get("next", "")

@@ -310,9 +310,18 @@ def check_product(
     return Checked(value=Product(values["code"], vendor_id, name, price, stock, order_url))
 
 
+MAX_NAME_CHARS = 120
+
+
 def upload_name(filename: str) -> str:
-    """The uploaded file's own name without any folder part (problems are reported by it)."""
-    return Path(filename.replace("\\", "/")).name
+    """The uploaded file's own name without any folder part (problems are reported by it).
+
+    Control characters (a NUL would break the temporary file) go, and a long name is cut
+    to its last ``MAX_NAME_CHARS`` characters, which keep its extension.
+    """
+    name = Path(filename.replace("\\", "/")).name
+    name = "".join(ch for ch in name if ch.isprintable())
+    return name[-MAX_NAME_CHARS:]
 
 
 def upload_problems(filenames: list[str]) -> list[str]:

@@ -16,6 +16,7 @@ from aiohttp import web
 from sqlite_utils import Database
 
 from kernel.errors import NotFound
+from kernel.forms import read_form
 from kernel.keys import CLOCK, EDITOR_EVENTS, SLOT_LOCK, STORE
 from kernel.web import render
 from schedules import editing, flash, schedule_view, store
@@ -172,7 +173,7 @@ async def slot_page(request: web.Request) -> web.Response:
     if request.method == "GET":
         values = editing.slot_form(original, event.tz) if original else request.query
     else:
-        values = await request.post()
+        values = await read_form(request)
         checked, _ = await save_slot(request, slot_id, lambda _o, _tz: values)
         if checked.ok:
             raise back(
@@ -207,7 +208,7 @@ async def slot_delete(request: web.Request) -> web.Response:
 async def slot_shift(request: web.Request) -> web.Response:
     """Move a slot earlier or later by a few minutes (the "geser" buttons)."""
     slot_id = request.match_info["slot_id"]
-    minutes = editing.parse_minutes((await request.post()).get("minutes"))
+    minutes = editing.parse_minutes((await read_form(request)).get("minutes"))
     if minutes is None:
         raise back(request, "/editor", err=editing.MINUTES_HINT)
     checked, _ = await save_slot(
@@ -256,7 +257,7 @@ async def vendor_page(request: web.Request) -> web.Response:
     values: Mapping[str, object] = vars(original) if original else request.query
     checked: Checked[Vendor] = Checked()
     if request.method == "POST":
-        values = await request.post()
+        values = await read_form(request)
 
         def check(ev: Event) -> Checked[Vendor]:
             return editing.check_vendor(values, ev, _find(ev.vendors, "id", vendor_id, "Penjual"))
@@ -290,7 +291,7 @@ async def product_page(request: web.Request) -> web.Response:
     values = editing.product_form(original) if original else request.query
     checked: Checked[Product] = Checked()
     if request.method == "POST":
-        values = await request.post()
+        values = await read_form(request)
 
         def check(ev: Event) -> Checked[Product]:
             return editing.check_product(values, ev, _find(ev.products, "code", code, "Produk"))

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from kernel.forms import read_form
 from kernel.keys import CLOCK, SLOT_LOCK, STORE
 from schedules import editing, export, store
 from schedules.commands import summary as summary_of
@@ -32,7 +33,7 @@ async def upload_page(request: web.Request) -> web.Response:
     """Show the upload form; on POST check the files and replace the event only if clean."""
     if request.method == "GET":
         return _upload_result(request, 200)
-    form = await request.post()
+    form = await read_form(request)
     files = [f for f in form.values() if isinstance(f, web.FileField) and f.filename]
     if not files:
         return _upload_result(request, 400, problems=["Pilih file YAML atau file CSV dulu."])

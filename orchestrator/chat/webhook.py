@@ -60,10 +60,20 @@ def verify(secret: str, headers: Any, body: bytes, now: float) -> str | None:
     return None
 
 
+def dig(data: Any, *names: str) -> Any:
+    """``data[a][b]...``, or None where a level is missing or not an object (JSON from outside)."""
+    for name in names:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(name)
+    return data
+
+
 def chat_message(event: dict[str, Any], channel: str) -> ChatMessage | None:
     """Read a ``meeting.chat_message_sent`` event sent to everyone as our chat message."""
-    payload = event.get("payload") or {}
-    chat = (payload.get("object") or {}).get("chat_message") or {}
+    chat = dig(event, "payload", "object", "chat_message")
+    if not isinstance(chat, dict):
+        return None
     if chat.get("recipient_type") != "everyone" or not chat.get("message_id"):
         return None
     name = str(chat.get("sender_name") or "")
@@ -104,8 +114,8 @@ async def zoom_webhook(request: web.Request) -> web.Response:
         return _answer(503, error=message)
     if (request.content_length or 0) > MAX_BODY:
         return _answer(413, error="body too large")
-    body = await request.read()  # the raw bytes: the signature covers exactly these
-    if len(body) > MAX_BODY:
+    body = await _read_at_most(request, MAX_BODY)  # the raw bytes the signature covers
+    if body is None:
         return _answer(413, error="body too large")
     now = request.config_dict.get(WEBHOOK_NOW, time.time)()
     reason = verify(secret, request.headers, body, now)
@@ -121,11 +131,22 @@ async def zoom_webhook(request: web.Request) -> web.Response:
     return await _dispatch(request, secret, event)
 
 
+async def _read_at_most(request: web.Request, limit: int) -> bytes | None:
+    """The body, or None once it passes ``limit``: a chunked body has no length up front."""
+    chunks, size = [], 0
+    while chunk := await request.content.read(64 * 1024):
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def _dispatch(request: web.Request, secret: str, event: dict[str, Any]) -> web.Response:
     """Answer the URL check, take public chat, acknowledge everything else."""
     kind = event.get("event")
     if kind == "endpoint.url_validation":
-        plain = str((event.get("payload") or {}).get("plainToken", ""))
+        plain = str(dig(event, "payload", "plainToken") or "")
         return _answer(200, plainToken=plain, encryptedToken=encrypted_token(secret, plain))
     if kind == "meeting.chat_message_sent":
         return await _chat(request, event)
@@ -134,7 +155,7 @@ async def _dispatch(request: web.Request, secret: str, event: dict[str, Any]) ->
 
 async def _chat(request: web.Request, event: dict[str, Any]) -> web.Response:
     desk = request.config_dict[ORDER_DESK]
-    meeting = str(((event.get("payload") or {}).get("object") or {}).get("id", ""))
+    meeting = str(dig(event, "payload", "object", "id") or "")
     channel = desk.meeting_channel(meeting)
     if channel is None:
         log.warning("Zoom chat from meeting %s, which no channel has; ignored", meeting)

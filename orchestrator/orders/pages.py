@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from kernel.errors import BadInput, NotFound
 from kernel.formatting import rupiah, zone_label
+from kernel.forms import read_form
 from kernel.keys import ORDER_DESK, PUBLISHER, ROLE, SETTINGS, STORE
 from kernel.publisher import Message
 from kernel.times import iso_z
@@ -204,7 +205,7 @@ async def change_status(request: web.Request) -> web.Response:
         except ValueError as err:
             raise BadInput("badan permintaan harus JSON (body must be JSON)") from err
     else:
-        body = await request.post()
+        body = await read_form(request)
     status = str(body.get("status", ""))
     if status not in STATUSES:
         raise BadInput(f"status {status!r} tidak dikenal (unknown status)")

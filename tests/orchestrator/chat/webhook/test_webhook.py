@@ -7,6 +7,8 @@ import time
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
 from kernel.keys import ORDER_DESK, STORE
 from orchestrator.app import create_app
 from orchestrator.chat.webhook import encrypted_token, signature, verify
@@ -158,3 +160,34 @@ async def test_non_ascii_signature_is_refused_not_a_crash(client):
     headers["x-zm-signature"] = "v0=\u00e9\u00e9".encode().decode("latin-1")
     resp = await client.post("/webhooks/zoom", data=body, headers=headers)
     assert resp.status == 401
+
+
+@pytest.mark.parametrize(
+    "zoom_event_body",
+    [
+        {"event": "meeting.chat_message_sent", "payload": "not an object"},
+        {"event": "meeting.chat_message_sent", "payload": {"object": ["x"]}},
+        {"event": "meeting.chat_message_sent", "payload": {"object": {"id": 1, "chat_message": 5}}},
+        {"event": "endpoint.url_validation", "payload": "x"},
+    ],
+)
+async def test_oddly_shaped_payloads_are_answered(client, zoom_event_body):
+    """A signed event whose payload is a string, list or number is answered, never a 500."""
+    body, headers = signed(zoom_event_body)
+    resp = await client.post("/webhooks/zoom", data=body, headers=headers)
+    assert resp.status == 200
+
+
+async def test_a_chunked_body_over_the_limit_is_refused_early(client):
+    """A body without Content-Length is read only up to the limit, then refused with 413."""
+    sent = []
+
+    async def chunks():
+        for _ in range(64):  # 4 MiB offered, 256 KB allowed
+            sent.append(1)
+            yield b" " * 65536
+
+    headers = {"Content-Type": "application/json", "x-zm-signature": "v0=x",
+               "x-zm-request-timestamp": str(int(time.time()))}  # fmt: skip
+    resp = await client.post("/webhooks/zoom", data=chunks(), headers=headers)
+    assert resp.status == 413
