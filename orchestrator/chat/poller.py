@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from kernel.clock import Clock
@@ -27,6 +27,7 @@ from orchestrator.chat.seams import ChatSource, OrderSink, QuotaPlanner
 from orchestrator.orders.model import Cursor
 from orchestrator.platforms import quota_plan as qp
 from orchestrator.platforms.errors import PlatformError
+from orchestrator.settings import Settings
 
 if TYPE_CHECKING:  # the adapter module loads the google client; only its page type is needed
     from orchestrator.platforms.youtube import ChatPage
@@ -67,11 +68,9 @@ class PollerSettings:
     policy: qp.QuotaPolicy = field(default_factory=qp.QuotaPolicy)
 
     @classmethod
-    def from_settings(cls, settings: Any) -> PollerSettings:
-        """Read ``chat_reply_every_s`` from the settings (a field, or ``extra``)."""
-        extra = getattr(settings, "extra", None) or {}
-        every = getattr(settings, "chat_reply_every_s", extra.get("chat_reply_every_s", 30.0))
-        return cls(reply_every_s=float(every))
+    def from_settings(cls, settings: Settings) -> PollerSettings:
+        """Read ``chat_reply_every_s`` from the settings' ``extra`` (no field of its own)."""
+        return cls(reply_every_s=float(settings.extra.get("chat_reply_every_s", 30.0)))
 
 
 @dataclass

@@ -12,6 +12,7 @@ from orchestrator.chat.budget import ChatQuota
 from orchestrator.chat.poller import ChatPoller, PollerSettings, PollerStatus
 from orchestrator.orders.model import ChatMessage, Cursor, IngestResult
 from orchestrator.platforms import quota_plan as qp
+from orchestrator.settings import Settings
 from tests.orchestrator.chat.conftest import youtube_module
 from tests.orchestrator.helpers import T0
 
@@ -112,3 +113,10 @@ def test_quota_plan_pays_only_for_chats_being_read() -> None:
     assert budget.quota_left == 9_960
     reading.clear()
     assert budget.on_air_seconds() == 0
+
+
+def test_reply_pace_comes_from_the_settings_extra() -> None:
+    """``chat_reply_every_s`` in the config file's extra sets the reply pace (30 s without)."""
+    assert PollerSettings.from_settings(Settings()).reply_every_s == 30.0
+    extra = {"chat_reply_every_s": "12"}
+    assert PollerSettings.from_settings(Settings(extra=extra)).reply_every_s == 12.0
