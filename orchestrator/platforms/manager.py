@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -74,14 +73,13 @@ class PlatformManager:
         self.youtube, self.zoom = youtube, zoom
         self.options = options or ManagerOptions()
         self.scope, self.mode = scope, mode
-        self.on_live: list[Callable[[str, str], None]] = []
         self.ledger = Ledger(
             store, publisher, rotation.clock, youtube.quota,
             scope=scope, mode=mode, announce=self.options.announce,
         )  # fmt: skip
         self.steps = Steps(
             youtube=youtube, zoom=zoom, ledger=self.ledger, rotation=rotation,
-            options=self.options, clock=rotation.clock, on_live=self.on_live,
+            options=self.options, clock=rotation.clock, publisher=publisher,
         )  # fmt: skip
         self._wakes: dict[str, asyncio.Event] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}

@@ -9,7 +9,7 @@ the service can be killed and restarted against the same fake platforms.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,11 +18,13 @@ from aiohttp import web
 
 from kernel.errors import NotFound, StartupError
 from kernel.keys import CLOCK, SANDBOX, SETTINGS, STORE
+from kernel.publisher import Message, Publisher
 from orchestrator.rotation.service import Rotation
 from orchestrator.sandbox import Sandbox, start_sandbox
 
 from . import resources
 from .retry import RetryPolicy
+from .steps import LIVE_TOPIC
 from .youtube import YouTube
 from .zoom import Zoom
 
@@ -138,21 +140,27 @@ def codes_on_air(rotation: Rotation, channel: str) -> tuple[str, ...]:
     return tuple(state.slot.products)
 
 
-def attach_audience(manager: Any, wired: Wired, rate: float) -> None:
-    """Let a simulated audience type into each chat of our sandbox once it goes live."""
+def attach_audience(
+    publisher: Publisher, rotation: Rotation, wired: Wired, rate: float
+) -> Callable[[], None]:
+    """Let a simulated audience type into each chat of our sandbox once it goes live.
+
+    It listens for ``platform.live``; the returned function stops listening.
+    """
     sandbox = wired.sandbox
     if sandbox is None or rate <= 0:
-        return
+        return lambda: None
 
-    def on_live(channel: str, live_chat_id: str) -> None:
+    def on_live(message: Message) -> None:
+        channel, live_chat_id = message.channel, str(message.data or "")
         if not live_chat_id or live_chat_id in wired.audiences:
             return
         wired.audiences.add(live_chat_id)
         sandbox.start_audience(
             live_chat_id,
-            lambda: codes_on_air(manager.rotation, channel),
+            lambda: codes_on_air(rotation, channel),
             rate=rate,
             seed=len(wired.audiences),
         )
 
-    manager.on_live.append(on_live)
+    return publisher.listen(LIVE_TOPIC, on_live)

@@ -3,19 +3,20 @@
 Each step reads the day's row, saves every id the moment a call returns it (in the
 ``Ledger``, which also tells the panel), and raises our ``PlatformError`` when it cannot
 finish; the manager records that on the row. Steps can be run again after any crash or
-failure: what exists is looked up, never created twice.
+failure: what exists is looked up, never created twice. A broadcast that goes live is
+published on ``platform.live`` (the live chat id), for whoever wants to join its chat.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from kernel.clock import Clock
+from kernel.publisher import Publisher
 from orchestrator.rotation.engine import ChannelState
 from schedules.model import Channel, Event
 
@@ -28,6 +29,7 @@ from .zoom import Zoom
 
 log = logging.getLogger(__name__)
 
+LIVE_TOPIC = "platform.live"  # a broadcast went live; the data is its live chat id
 CHAT_COST = COSTS["liveChatMessages.insert"]
 WAITING = (
     "Menunggu video dari Zoom masuk ke YouTube (batas {left:.0f} detik lagi). Pastikan host"
@@ -87,12 +89,11 @@ class Steps:
         rotation: RotationView,
         options: StepOptions,
         clock: Clock,
-        on_live: Sequence[Callable[[str, str], None]] = (),
+        publisher: Publisher,
     ) -> None:
-        """``on_live`` is called with the channel and its live chat id once it is live."""
         self.youtube, self.zoom, self.ledger = youtube, zoom, ledger
         self.rotation, self.options = rotation, options
-        self.clock, self.on_live = clock, on_live
+        self.clock, self.publisher = clock, publisher
 
     def _channel(self, channel: str) -> Channel:
         """The channel as the event file describes it (ids to reuse, title)."""
@@ -222,8 +223,7 @@ class Steps:
         live = self.ledger.live_of(row.channel)
         live.broadcast_status, live.notice = "live", None
         row = await self.ledger.save(row.but(step=LIVE, failed_step=None, retry_at=None))
-        for callback in self.on_live:
-            callback(row.channel, row.live_chat_id or "")
+        self.publisher.publish(LIVE_TOPIC, row.channel, row.live_chat_id or "")
 
     async def _start_zoom(self, row: Resources) -> bool:
         """Ask Zoom to start streaming; a refusal is told to the host and tried again."""

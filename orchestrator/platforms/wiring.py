@@ -39,12 +39,14 @@ async def platforms_ctx(app: web.Application) -> AsyncIterator[None]:
         )  # fmt: skip
         app[PLATFORMS] = manager
         app[EXTRA_BANNER].extend(wired.banner)
-        sandbox_wiring.attach_audience(manager, wired, settings.audience_rate)
+        rate = settings.audience_rate
+        detach = sandbox_wiring.attach_audience(app[PUBLISHER], app[ROTATION], wired, rate)
         await manager.start()
         try:
             yield
         finally:
             await manager.stop()
+            detach()
 
 
 def panel_extra(app: web.Application, channel: str) -> dict[str, Any]:

@@ -61,7 +61,7 @@ async def parts(
     )
     steps = Steps(
         youtube=youtube, zoom=zoom, ledger=ledger, rotation=View(event, event.tz, {"utama": state}),
-        options=ManagerOptions(), clock=clock,
+        options=ManagerOptions(), clock=clock, publisher=publisher,
     )  # fmt: skip
     yield Parts(steps, ledger)
     the_store.close()

@@ -16,6 +16,7 @@ from orchestrator.app import create_app
 from orchestrator.panel import panel_state
 from orchestrator.platforms.resources import ENSURED, LIVE
 from orchestrator.platforms.sandbox_wiring import adapters
+from orchestrator.platforms.steps import LIVE_TOPIC
 from orchestrator.settings import Settings
 from tests.conftest import login
 from tests.orchestrator.helpers import T0, save, small_event
@@ -96,6 +97,16 @@ async def test_audience_types_orders_once_live(aiohttp_client, settings, clock):
     chat = sandbox.state.youtube.chats[manager.live_chat_id("utama")]
     await until(lambda: len(chat.messages) >= 40)
     assert any("K01" in (m["snippet"].get("displayMessage") or "").upper() for m in chat.messages)
+
+
+async def test_audience_joins_each_chat_once_on_platform_live(aiohttp_client, settings, clock):
+    """The audience listens for platform.live: one audience per live chat, however often told."""
+    client = await start(aiohttp_client, replace(settings, platforms=True, audience_rate=5), clock)
+    app = client.server.app
+    publisher, sandbox = app[PUBLISHER], app[SANDBOX]
+    for chat in ("sbxCone", "sbxCone", "", "sbxCtwo"):
+        publisher.publish(LIVE_TOPIC, "utama", chat)
+    assert [audience.live_chat_id for audience in sandbox.audiences] == ["sbxCone", "sbxCtwo"]
 
 
 async def test_platforms_off_starts_nothing(aiohttp_client, settings, clock):
