@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from kernel.clock import Clock
 from kernel.db import Store
 from kernel.errors import NotFound
 from kernel.publisher import Publisher
@@ -85,7 +86,7 @@ class PlatformManager:
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
     @property
-    def clock(self) -> Any:
+    def clock(self) -> Clock:
         """The rotation's clock: real, manual (tests) or scaled (rehearsals)."""
         return self.rotation.clock
 

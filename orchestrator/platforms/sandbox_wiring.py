@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
 from aiohttp import web
 
+from kernel.clock import Clock, ScaledClock
 from kernel.errors import NotFound, StartupError
 from kernel.keys import CLOCK, SANDBOX, SETTINGS, STORE
 from kernel.publisher import Message, Publisher
 from orchestrator.rotation.service import Rotation
 from orchestrator.sandbox import Sandbox, start_sandbox
+from orchestrator.settings import Settings
 
 from . import resources
 from .retry import RetryPolicy
@@ -82,7 +83,7 @@ async def _open(app: web.Application) -> Wired:
     return await _local(app, clock)
 
 
-def _real(settings: Any, clock: Any) -> Wired:
+def _real(settings: Settings, clock: Clock) -> Wired:
     """The real YouTube channel and Zoom account."""
     youtube = YouTube.from_token_file(settings.youtube_token_file, clock=clock)
     zoom = Zoom(
@@ -98,7 +99,7 @@ def _real(settings: Any, clock: Any) -> Wired:
     return Wired(youtube, zoom, scope="live", mode="live", banner=[line])
 
 
-async def _local(app: web.Application, clock: Any) -> Wired:
+async def _local(app: web.Application, clock: Clock) -> Wired:
     """Start our own sandbox on a free loopback port, on the app's clock."""
     sandbox = await start_sandbox("127.0.0.1", 0, clock=clock)
     app[SANDBOX] = sandbox
@@ -119,13 +120,13 @@ async def _local(app: web.Application, clock: Any) -> Wired:
     )
 
 
-def scaled_policy(clock: Any) -> RetryPolicy:
+def scaled_policy(clock: Clock) -> RetryPolicy:
     """Back off in the clock's time: a rehearsal at 600x waits 600 times less.
 
     The sandbox runs on the same clock, so its rate limits and chat windows shrink too;
     a real-time backoff there would outlast them.
     """
-    speed = float(getattr(clock, "speed", 1.0) or 1.0)
+    speed = clock.speed if isinstance(clock, ScaledClock) else 1.0
     return RetryPolicy(time_scale=1.0 / speed)
 
 

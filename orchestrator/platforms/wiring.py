@@ -15,9 +15,10 @@ from kernel.errors import NotFound
 from kernel.keys import EXTRA_BANNER, PANEL_EXTRAS, PLATFORMS, PUBLISHER, ROTATION, SETTINGS, STORE
 from orchestrator.platforms import sandbox_wiring
 from orchestrator.platforms.manager import ManagerOptions, PlatformManager
+from orchestrator.settings import Settings
 
 
-def options_for(settings: Any) -> ManagerOptions:
+def options_for(settings: Settings) -> ManagerOptions:
     """Read the lifecycle's knobs from Settings."""
     return ManagerOptions(
         lead=timedelta(minutes=settings.platform_lead_minutes),

@@ -8,14 +8,14 @@ from datetime import timedelta
 import pytest
 from aiohttp import web
 
-from kernel.clock import ManualClock
+from kernel.clock import ManualClock, RealClock, ScaledClock
 from kernel.errors import StartupError
 from kernel.keys import CLOCK, PLATFORMS, PUBLISHER, SANDBOX, SETTINGS
 from orchestrator import serve
 from orchestrator.app import create_app
 from orchestrator.panel import panel_state
 from orchestrator.platforms.resources import ENSURED, LIVE
-from orchestrator.platforms.sandbox_wiring import adapters
+from orchestrator.platforms.sandbox_wiring import adapters, scaled_policy
 from orchestrator.platforms.steps import LIVE_TOPIC
 from orchestrator.settings import Settings
 from tests.conftest import login
@@ -131,3 +131,10 @@ async def test_half_the_credentials_fail_loudly(settings, clock):
     with pytest.raises(StartupError, match="youtube_token_file"):
         async with adapters(app):
             pass
+
+
+def test_back_off_runs_in_the_clock_time():
+    """A 600x rehearsal clock backs off 600 times faster; real and manual clocks in real time."""
+    scaled = ScaledClock(T0, T0, 600)
+    assert scaled_policy(scaled).time_scale == pytest.approx(1 / 600)
+    assert scaled_policy(RealClock()).time_scale == scaled_policy(ManualClock(T0)).time_scale == 1
