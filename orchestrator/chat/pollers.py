@@ -15,8 +15,8 @@ from kernel.publisher import Publisher
 from orchestrator.chat.budget import ChatQuota
 from orchestrator.chat.poller import ENDED, TOPIC, ChatPoller, PollerSettings, PollerStatus
 from orchestrator.chat.seams import ChatSource, OrderSink, ShowSchedule
+from orchestrator.platforms.ledger import TOPIC as PLATFORM_TOPIC
 
-PLATFORM_TOPIC = "platform"  # what the platform side publishes a broadcast's state on
 LIVE_STATUSES = frozenset({"testStarting", "testing", "liveStarting", "live"})
 
 
