@@ -3,7 +3,7 @@
 The manager's loop and the steps share one ledger and never call each other to record
 anything: a row is written to the database before anything else happens, then the
 channel's status is published on ``platform`` (the chat pollers follow it) and on
-``panel.platform`` (the panel's live feed).
+``panel.platform`` (the panel's live feed). The platform side's topics are all named here.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from .retry import NowSource
 
 TOPIC = "platform"
 PANEL_TOPIC = "panel.platform"  # the panel's live feed refreshes on topics "panel*"
+LIVE_TOPIC = "platform.live"  # a broadcast went live (the go_live step); data: its chat id
 BY_STEP = {ENSURED: "ready", LIVE: "live", FINISHED: "complete"}
 
 

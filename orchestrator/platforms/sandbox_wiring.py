@@ -24,8 +24,8 @@ from orchestrator.sandbox import Sandbox, start_sandbox
 from orchestrator.settings import Settings
 
 from . import resources
+from .ledger import LIVE_TOPIC
 from .retry import RetryPolicy
-from .steps import LIVE_TOPIC
 from .youtube import YouTube
 from .zoom import Zoom
 

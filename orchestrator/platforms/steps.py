@@ -21,7 +21,7 @@ from orchestrator.rotation.engine import ChannelState
 from schedules.model import Channel, Event
 
 from .errors import PlatformError, StreamNotActive, YouTubeApiError, ZoomApiError
-from .ledger import Ledger
+from .ledger import LIVE_TOPIC, Ledger
 from .lifecycle import DayWindow, Due, announcement, day_windows
 from .resources import ENSURED, FINISHED, LIVE, Resources
 from .youtube import COSTS, YouTube
@@ -29,7 +29,6 @@ from .zoom import Zoom
 
 log = logging.getLogger(__name__)
 
-LIVE_TOPIC = "platform.live"  # a broadcast went live; the data is its live chat id
 CHAT_COST = COSTS["liveChatMessages.insert"]
 WAITING = (
     "Menunggu video dari Zoom masuk ke YouTube (batas {left:.0f} detik lagi). Pastikan host"

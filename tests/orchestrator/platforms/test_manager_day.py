@@ -8,9 +8,9 @@ import pytest
 
 from kernel.publisher import Message
 from orchestrator.platforms import resources
+from orchestrator.platforms.ledger import LIVE_TOPIC
 from orchestrator.platforms.manager import PlatformManager
 from orchestrator.platforms.resources import ENSURED, FINISHED, LIVE, Resources
-from orchestrator.platforms.steps import LIVE_TOPIC
 from orchestrator.sandbox import Faults
 from schedules import store
 from schedules.model import Channel

@@ -14,9 +14,9 @@ from kernel.keys import CLOCK, PLATFORMS, PUBLISHER, SANDBOX, SETTINGS
 from orchestrator import serve
 from orchestrator.app import create_app
 from orchestrator.panel import panel_state
+from orchestrator.platforms.ledger import LIVE_TOPIC
 from orchestrator.platforms.resources import ENSURED, LIVE
 from orchestrator.platforms.sandbox_wiring import adapters, scaled_policy
-from orchestrator.platforms.steps import LIVE_TOPIC
 from orchestrator.settings import Settings
 from tests.conftest import login
 from tests.orchestrator.helpers import T0, save, small_event
