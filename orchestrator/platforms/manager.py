@@ -17,32 +17,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
+from kernel.clock import Clock
 from kernel.db import Store
 from kernel.errors import NotFound
 from kernel.publisher import Publisher
-from kernel.times import utc_iso
 from orchestrator.rotation.service import Published, Rotation
-from schedules.model import Channel
 
 from . import resources
 from .errors import PlatformError
-from .lifecycle import ANNOUNCE, ENSURE, FINISH, GO_LIVE, DayWindow, Due, day_windows, plan
-from .resources import ENSURED, FINISHED, LIVE, Resources
+from .ledger import Ledger
+from .lifecycle import ANNOUNCE, ENSURE, FINISH, GO_LIVE, Due, plan
+from .resources import FINISHED, Resources
 from .steps import Steps
 from .youtube import YouTube
 from .zoom import Zoom
 
 log = logging.getLogger(__name__)
 
-TOPIC = "platform"
-PANEL_TOPIC = "panel.platform"  # the panel's live feed refreshes on topics "panel*"
 FAR = timedelta(days=3650)
-BY_STEP = {ENSURED: "ready", LIVE: "live", FINISHED: "complete"}
 
 
 @dataclass(frozen=True)
@@ -57,16 +53,6 @@ class ManagerOptions:
     chat_reserve: int = 2000
     base_url: str = ""
     privacy: str = "public"
-
-
-@dataclass
-class Live:
-    """What the platforms last told us about a channel (not stored; re-read when needed)."""
-
-    broadcast_status: str | None = None
-    stream_status: str | None = None
-    stream_health: str | None = None
-    notice: str | None = None
 
 
 class PlatformManager:
@@ -88,17 +74,26 @@ class PlatformManager:
         self.youtube, self.zoom = youtube, zoom
         self.options = options or ManagerOptions()
         self.scope, self.mode = scope, mode
-        self.rows: dict[str, dict[str, Resources]] = {}
-        self.live: dict[str, Live] = {}
-        self.on_live: list[Callable[[str, str], None]] = []
-        self.steps = Steps(self)
+        self.ledger = Ledger(
+            store, publisher, rotation.clock, youtube.quota,
+            scope=scope, mode=mode, announce=self.options.announce,
+        )  # fmt: skip
+        self.steps = Steps(
+            youtube=youtube, zoom=zoom, ledger=self.ledger, rotation=rotation,
+            options=self.options, clock=rotation.clock, publisher=publisher,
+        )  # fmt: skip
         self._wakes: dict[str, asyncio.Event] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
     @property
-    def clock(self) -> Any:
+    def clock(self) -> Clock:
         """The rotation's clock: real, manual (tests) or scaled (rehearsals)."""
         return self.rotation.clock
+
+    @property
+    def rows(self) -> dict[str, dict[str, Resources]]:
+        """Every channel's rows by show day (the ledger's)."""
+        return self.ledger.rows
 
     async def start(self) -> None:
         """Load the saved rows, then watch every channel."""
@@ -123,7 +118,7 @@ class PlatformManager:
 
     def live_chat_id(self, channel: str) -> str | None:
         """Return the chat of the channel's current broadcast, until its day is finished."""
-        row = self._current(channel)
+        row = self.ledger.current(channel)
         return row.live_chat_id if row is not None and row.step != FINISHED else None
 
     def broadcast_status(self, channel: str) -> str | None:
@@ -132,29 +127,7 @@ class PlatformManager:
 
     def status(self, channel: str) -> dict[str, Any]:
         """Describe the channel's platform state (the ``platform`` topic's data)."""
-        row = self._current(channel) or Resources(self.scope, channel, "")
-        live, quota = self.live_of(channel), self.youtube.quota
-        return {
-            "channel": channel,
-            "mode": self.mode,
-            "day": row.day or None,
-            "step": row.step,
-            "meeting_id": row.meeting_id,
-            "join_url": row.join_url,
-            "broadcast_id": row.broadcast_id,
-            "broadcast_status": live.broadcast_status or BY_STEP.get(row.step),
-            "stream_id": row.stream_id,
-            "stream_status": live.stream_status,
-            "stream_health": live.stream_health,
-            "live_chat_id": row.live_chat_id,
-            "quota_used": quota.used,
-            "quota_left": quota.left(),
-            "last_error": row.last_error,
-            "failed_step": row.failed_step,
-            "retry_at": utc_iso(row.retry_at) if row.retry_at else None,
-            "notice": live.notice,
-            "announcements": self.options.announce,
-        }
+        return self.ledger.status(channel)
 
     async def retry(self, channel: str) -> dict[str, Any]:
         """Clear the channel's failed step so it runs again now; return the new status."""
@@ -163,7 +136,7 @@ class PlatformManager:
         self.youtube.quota.recheck()
         for row in list(self.rows.get(channel, {}).values()):
             if row.failed_step:
-                await self.save(row.but(failed_step=None, retry_at=None))
+                await self.ledger.save(row.but(failed_step=None, retry_at=None))
         self._watch(channel)
         self._wakes[channel].set()
         return self.status(channel)
@@ -180,7 +153,7 @@ class PlatformManager:
             return
         self._wakes[channel] = asyncio.Event()
         self._tasks[channel] = asyncio.create_task(self._loop(channel), name=f"platform-{channel}")
-        self._publish(channel)
+        self.ledger.publish(channel)
 
     async def _loop(self, channel: str) -> None:
         """Run due steps; sleep until the next one is due or the rotation changes."""
@@ -209,7 +182,7 @@ class PlatformManager:
             FINISH: self.steps.finish,
         }[due.step]
         try:
-            await runner(self._row(channel, due.day), due)
+            await runner(self.ledger.row(channel, due.day), due)
         except PlatformError as err:
             await self._fail(channel, due, err)
         except Exception as err:  # a bug must not leave the channel stuck
@@ -220,67 +193,10 @@ class PlatformManager:
         """Record a failed step: retried after a cool-down if time can cure it, else by the host."""
         log.warning("platform step %s on %s failed: %s", due.step, channel, err)
         retry_at = self.clock.now() + self.options.cooldown if err.retryable else None
-        self.live_of(channel).notice = None
-        row = self._row(channel, due.day)
-        await self.save(
-            row.but(failed_step=due.step, retry_at=retry_at, last_error=self.error_of(due, err))
-        )
-
-    # -- helpers the steps use ------------------------------------------------------------
-
-    def error_of(self, due: Due, err: PlatformError) -> dict[str, Any]:
-        """Describe a failure for the row and the panel."""
-        return {"step": due.step, **err.as_dict(), "at": utc_iso(self.clock.now())}
-
-    def _row(self, channel: str, day: date) -> Resources:
-        key = day.isoformat()
-        return self.rows.get(channel, {}).get(key) or Resources(self.scope, channel, key)
-
-    def _current(self, channel: str) -> Resources | None:
-        """The row the panel shows: the oldest day still open, else the latest day."""
-        rows = sorted(self.rows.get(channel, {}).values(), key=lambda r: r.day)
-        open_rows = [r for r in rows if r.step != FINISHED and r.started]
-        return open_rows[0] if open_rows else (rows[-1] if rows else None)
-
-    def live_of(self, channel: str) -> Live:
-        """The channel's last-heard platform state."""
-        return self.live.setdefault(channel, Live())
-
-    async def save(self, row: Resources) -> Resources:
-        """Write the row before anything else happens, then tell the panel."""
-        row = row.but(updated_at=self.clock.now())
-        await self.store.run(resources.save, row)
-        self.rows.setdefault(row.channel, {})[row.day] = row
-        self._publish(row.channel)
-        return row
-
-    def _publish(self, channel: str) -> None:
-        data = self.status(channel)
-        self.publisher.publish(TOPIC, channel, data)
-        self.publisher.publish(PANEL_TOPIC, channel, data)
-
-    def notice(self, channel: str, text: str | None) -> None:
-        """Tell the host something is being waited for (shown until it changes)."""
-        if self.live_of(channel).notice != text:
-            self.live_of(channel).notice = text
-            self._publish(channel)
-
-    def note_stream(self, channel: str, stream: dict[str, Any]) -> None:
-        """Remember a stream's status and health from a YouTube answer."""
-        status = stream.get("status") or {}
-        live = self.live_of(channel)
-        live.stream_status = status.get("streamStatus")
-        live.stream_health = (status.get("healthStatus") or {}).get("status")
-
-    def channel_info(self, channel: str) -> Channel:
-        """The channel as the event file describes it (ids to reuse, title)."""
-        event = self.rotation.event
-        return next((c for c in event.channels if c.id == channel), Channel(channel))
-
-    def window(self, channel: str, day: date) -> DayWindow | None:
-        """The channel's show day as the rotation now sees it (None if an edit removed it)."""
-        windows = day_windows(self.rotation.state(channel).timeline, self.rotation.tz)
-        return next((w for w in windows if w.day == day), None)
+        self.ledger.live_of(channel).notice = None
+        row = self.ledger.row(channel, due.day)
+        error = self.ledger.error_of(due, err)
+        await self.ledger.save(row.but(failed_step=due.step, retry_at=retry_at, last_error=error))
 
 
 # -- app wiring -------------------------------------------------------------------------

@@ -19,8 +19,9 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
+
+from orchestrator.rotation.engine import PlannedSlot
 
 # YouTube's quota day ends at midnight Pacific time (API-NOTES).
 PACIFIC = ZoneInfo("America/Los_Angeles")
@@ -80,7 +81,7 @@ def quota_day(now: datetime) -> date:
     return now.astimezone(PACIFIC).date()
 
 
-def show_spans(timeline: Iterable[Any], tz: ZoneInfo) -> list[Span]:
+def show_spans(timeline: Iterable[PlannedSlot], tz: ZoneInfo) -> list[Span]:
     """Turn a channel's timeline into one span per local day, first start to last end.
 
     A day's breaks count as on air: the broadcast (and its chat) stays live through a

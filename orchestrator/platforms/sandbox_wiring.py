@@ -9,19 +9,22 @@ the service can be killed and restarted against the same fake platforms.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
 from aiohttp import web
 
+from kernel.clock import Clock, ScaledClock
 from kernel.errors import NotFound, StartupError
 from kernel.keys import CLOCK, SANDBOX, SETTINGS, STORE
+from kernel.publisher import Message, Publisher
 from orchestrator.rotation.service import Rotation
 from orchestrator.sandbox import Sandbox, start_sandbox
+from orchestrator.settings import Settings
 
 from . import resources
+from .ledger import LIVE_TOPIC
 from .retry import RetryPolicy
 from .youtube import YouTube
 from .zoom import Zoom
@@ -80,7 +83,7 @@ async def _open(app: web.Application) -> Wired:
     return await _local(app, clock)
 
 
-def _real(settings: Any, clock: Any) -> Wired:
+def _real(settings: Settings, clock: Clock) -> Wired:
     """The real YouTube channel and Zoom account."""
     youtube = YouTube.from_token_file(settings.youtube_token_file, clock=clock)
     zoom = Zoom(
@@ -96,7 +99,7 @@ def _real(settings: Any, clock: Any) -> Wired:
     return Wired(youtube, zoom, scope="live", mode="live", banner=[line])
 
 
-async def _local(app: web.Application, clock: Any) -> Wired:
+async def _local(app: web.Application, clock: Clock) -> Wired:
     """Start our own sandbox on a free loopback port, on the app's clock."""
     sandbox = await start_sandbox("127.0.0.1", 0, clock=clock)
     app[SANDBOX] = sandbox
@@ -117,13 +120,13 @@ async def _local(app: web.Application, clock: Any) -> Wired:
     )
 
 
-def scaled_policy(clock: Any) -> RetryPolicy:
+def scaled_policy(clock: Clock) -> RetryPolicy:
     """Back off in the clock's time: a rehearsal at 600x waits 600 times less.
 
     The sandbox runs on the same clock, so its rate limits and chat windows shrink too;
     a real-time backoff there would outlast them.
     """
-    speed = float(getattr(clock, "speed", 1.0) or 1.0)
+    speed = clock.speed if isinstance(clock, ScaledClock) else 1.0
     return RetryPolicy(time_scale=1.0 / speed)
 
 
@@ -138,21 +141,27 @@ def codes_on_air(rotation: Rotation, channel: str) -> tuple[str, ...]:
     return tuple(state.slot.products)
 
 
-def attach_audience(manager: Any, wired: Wired, rate: float) -> None:
-    """Let a simulated audience type into each chat of our sandbox once it goes live."""
+def attach_audience(
+    publisher: Publisher, rotation: Rotation, wired: Wired, rate: float
+) -> Callable[[], None]:
+    """Let a simulated audience type into each chat of our sandbox once it goes live.
+
+    It listens for ``platform.live``; the returned function stops listening.
+    """
     sandbox = wired.sandbox
     if sandbox is None or rate <= 0:
-        return
+        return lambda: None
 
-    def on_live(channel: str, live_chat_id: str) -> None:
+    def on_live(message: Message) -> None:
+        channel, live_chat_id = message.channel, str(message.data or "")
         if not live_chat_id or live_chat_id in wired.audiences:
             return
         wired.audiences.add(live_chat_id)
         sandbox.start_audience(
             live_chat_id,
-            lambda: codes_on_air(manager.rotation, channel),
+            lambda: codes_on_air(rotation, channel),
             rate=rate,
             seed=len(wired.audiences),
         )
 
-    manager.on_live.append(on_live)
+    return publisher.listen(LIVE_TOPIC, on_live)

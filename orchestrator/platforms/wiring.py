@@ -15,9 +15,10 @@ from kernel.errors import NotFound
 from kernel.keys import EXTRA_BANNER, PANEL_EXTRAS, PLATFORMS, PUBLISHER, ROTATION, SETTINGS, STORE
 from orchestrator.platforms import sandbox_wiring
 from orchestrator.platforms.manager import ManagerOptions, PlatformManager
+from orchestrator.settings import Settings
 
 
-def options_for(settings: Any) -> ManagerOptions:
+def options_for(settings: Settings) -> ManagerOptions:
     """Read the lifecycle's knobs from Settings."""
     return ManagerOptions(
         lead=timedelta(minutes=settings.platform_lead_minutes),
@@ -39,12 +40,14 @@ async def platforms_ctx(app: web.Application) -> AsyncIterator[None]:
         )  # fmt: skip
         app[PLATFORMS] = manager
         app[EXTRA_BANNER].extend(wired.banner)
-        sandbox_wiring.attach_audience(manager, wired, settings.audience_rate)
+        rate = settings.audience_rate
+        detach = sandbox_wiring.attach_audience(app[PUBLISHER], app[ROTATION], wired, rate)
         await manager.start()
         try:
             yield
         finally:
             await manager.stop()
+            detach()
 
 
 def panel_extra(app: web.Application, channel: str) -> dict[str, Any]:

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -17,8 +17,9 @@ from kernel.db import Store, open_db
 from kernel.publisher import Message, Publisher
 from orchestrator.chat.poller import PollerSettings
 from orchestrator.chat.pollers import ChatPollers
+from orchestrator.chat.seams import ShowSchedule
 from orchestrator.orders.desk import OrderDesk
-from orchestrator.rotation.engine import JAKARTA, channel_state
+from orchestrator.rotation.engine import JAKARTA, ChannelState, channel_state
 from orchestrator.sandbox import Sandbox, start_sandbox
 from tests.orchestrator.helpers import T0, save, small_event
 
@@ -123,11 +124,26 @@ class Feed:
                 return data
 
 
+@dataclass
+class Airing:
+    """One channel as the rotation worked it out (a ``seams.AiringChannel``)."""
+
+    state: ChannelState | None
+
+
+@dataclass
+class Schedule:
+    """The rotation's reads the quota plan needs (a ``seams.ShowSchedule``)."""
+
+    channels: dict[str, Airing]
+    tz: ZoneInfo
+
+
 @pytest.fixture
-def rotation() -> SimpleNamespace:
+def rotation() -> Schedule:
     """What the pollers read of the rotation: channel ``utama`` airing EVENT from T0."""
     state = channel_state(EVENT.channel_slots("utama"), [], T0, JAKARTA)
-    return SimpleNamespace(channels={"utama": SimpleNamespace(state=state)}, tz=JAKARTA)
+    return Schedule({"utama": Airing(state)}, JAKARTA)
 
 
 @pytest.fixture
@@ -137,7 +153,7 @@ async def make_pollers(
     """Build pollers (no rotation: a live chat counts as on air until the quota resets)."""
     made: list[ChatPollers] = []
 
-    def factory(rotation: Any = None, **settings: Any) -> ChatPollers:
+    def factory(rotation: ShowSchedule | None = None, **settings: Any) -> ChatPollers:
         pollers = ChatPollers(
             youtube, desk, clock, publisher, rotation=rotation, settings=PollerSettings(**settings)
         )

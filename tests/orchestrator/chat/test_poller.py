@@ -329,12 +329,12 @@ async def test_new_chat_replaces_the_old_poller(make_pollers, feed, live: Live) 
 async def test_plan_follows_the_rotation_show(make_pollers, rotation, clock, live: Live) -> None:
     """The pollers plan over the show's remaining air time, not until the quota reset."""
     pollers = make_pollers(rotation)
-    assert pollers.on_air_seconds() == 2 * 3600
+    assert pollers.budget.on_air_seconds() == 2 * 3600
     pollers.start("utama", live.chat_id)
     clock.advance(timedelta(minutes=30))
-    assert pollers.on_air_seconds() == 1.5 * 3600
-    assert pollers.plan(2000).interval_s == QuotaPolicy().floor_s
-    assert make_pollers().on_air_seconds() == 0  # nothing scheduled, nothing read
+    assert pollers.budget.on_air_seconds() == 1.5 * 3600
+    assert pollers.budget.plan(2000).interval_s == QuotaPolicy().floor_s
+    assert make_pollers().budget.on_air_seconds() == 0  # nothing scheduled, nothing read
 
 
 class OfflineYouTube:
@@ -343,10 +343,15 @@ class OfflineYouTube:
     def __init__(self, real: Any) -> None:
         self.quota = real.quota
         self.page = youtube_module.ChatPage([], "next", 2000, T0, 5)
+        self.sent: list[str] = []
 
     async def list_chat(self, live_chat_id: str, page_token: str | None, max_results: int):
         """Answer every read with the offline page."""
         return self.page
+
+    async def insert_chat(self, live_chat_id: str, text: str) -> None:
+        """Keep what would have been posted."""
+        self.sent.append(text)
 
 
 async def test_offline_at_alone_stops_the_poller(youtube, desk, clock, publisher, feed) -> None:

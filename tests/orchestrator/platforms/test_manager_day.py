@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from kernel.publisher import Message
 from orchestrator.platforms import resources
+from orchestrator.platforms.ledger import LIVE_TOPIC
 from orchestrator.platforms.manager import PlatformManager
 from orchestrator.platforms.resources import ENSURED, FINISHED, LIVE, Resources
 from orchestrator.sandbox import Faults
@@ -52,6 +54,21 @@ def assert_day_done(show: Show) -> None:
         assert f"Penjual {i}" in text and code in text
         assert f"https://pasar.example/o/{code}" in text and len(text) <= 200
     assert show.saved_rows() == [show.row()]
+
+
+async def test_going_live_is_published_once_with_its_chat(show: Show) -> None:
+    """Going live is published once on platform.live with the chat id, after the row is saved."""
+    heard: list[tuple[Message, str]] = []
+    stop = show.manager.publisher.listen(LIVE_TOPIC, lambda m: heard.append((m, show.row().step)))
+    await show.at(T0 - 15 * MINUTE)
+    await until(lambda: show.row().step == ENSURED)
+    assert heard == []
+    await show.at(T0)
+    await until(lambda: show.row().step == LIVE)
+    [(message, step)] = heard
+    assert (message.channel, message.data, step) == ("utama", show.row().live_chat_id, LIVE)
+    assert message.data
+    stop()
 
 
 async def test_whole_day_clean(show: Show) -> None:

@@ -8,14 +8,15 @@ from datetime import timedelta
 import pytest
 from aiohttp import web
 
-from kernel.clock import ManualClock
+from kernel.clock import ManualClock, RealClock, ScaledClock
 from kernel.errors import StartupError
 from kernel.keys import CLOCK, PLATFORMS, PUBLISHER, SANDBOX, SETTINGS
 from orchestrator import serve
 from orchestrator.app import create_app
 from orchestrator.panel import panel_state
+from orchestrator.platforms.ledger import LIVE_TOPIC
 from orchestrator.platforms.resources import ENSURED, LIVE
-from orchestrator.platforms.sandbox_wiring import adapters
+from orchestrator.platforms.sandbox_wiring import adapters, scaled_policy
 from orchestrator.settings import Settings
 from tests.conftest import login
 from tests.orchestrator.helpers import T0, save, small_event
@@ -98,6 +99,16 @@ async def test_audience_types_orders_once_live(aiohttp_client, settings, clock):
     assert any("K01" in (m["snippet"].get("displayMessage") or "").upper() for m in chat.messages)
 
 
+async def test_audience_joins_each_chat_once_on_platform_live(aiohttp_client, settings, clock):
+    """The audience listens for platform.live: one audience per live chat, however often told."""
+    client = await start(aiohttp_client, replace(settings, platforms=True, audience_rate=5), clock)
+    app = client.server.app
+    publisher, sandbox = app[PUBLISHER], app[SANDBOX]
+    for chat in ("sbxCone", "sbxCone", "", "sbxCtwo"):
+        publisher.publish(LIVE_TOPIC, "utama", chat)
+    assert [audience.live_chat_id for audience in sandbox.audiences] == ["sbxCone", "sbxCtwo"]
+
+
 async def test_platforms_off_starts_nothing(aiohttp_client, settings, clock):
     """With platforms=False (the test default) there is no sandbox and no platform box."""
     client = await start(aiohttp_client, settings, clock)
@@ -120,3 +131,10 @@ async def test_half_the_credentials_fail_loudly(settings, clock):
     with pytest.raises(StartupError, match="youtube_token_file"):
         async with adapters(app):
             pass
+
+
+def test_back_off_runs_in_the_clock_time():
+    """A 600x rehearsal clock backs off 600 times faster; real and manual clocks in real time."""
+    scaled = ScaledClock(T0, T0, 600)
+    assert scaled_policy(scaled).time_scale == pytest.approx(1 / 600)
+    assert scaled_policy(RealClock()).time_scale == scaled_policy(ManualClock(T0)).time_scale == 1
