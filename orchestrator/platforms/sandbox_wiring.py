@@ -23,7 +23,7 @@ from orchestrator.rotation.service import Rotation
 from orchestrator.sandbox import Sandbox, start_sandbox
 from orchestrator.settings import Settings
 
-from . import resources
+from . import quota_store, resources
 from .ledger import LIVE_TOPIC
 from .retry import RetryPolicy
 from .youtube import YouTube
@@ -105,6 +105,7 @@ async def _local(app: web.Application, clock: Clock) -> Wired:
     app[SANDBOX] = sandbox
     # A fresh sandbox knows none of the ids a previous run saved.
     await app[STORE].run(resources.forget, LOCAL_SCOPE)
+    await app[STORE].run(quota_store.forget_quota, LOCAL_SCOPE)
     line = (
         f"YouTube & Zoom: sandbox lokal di {sandbox.base_url}"
         " (tanpa kredensial / no credentials set)"

@@ -15,6 +15,7 @@ from kernel.errors import NotFound
 from kernel.keys import EXTRA_BANNER, PANEL_EXTRAS, PLATFORMS, PUBLISHER, ROTATION, SETTINGS, STORE
 from orchestrator.platforms import sandbox_wiring
 from orchestrator.platforms.manager import ManagerOptions, PlatformManager
+from orchestrator.platforms.quota_store import QuotaKeeper
 from orchestrator.settings import Settings
 
 
@@ -42,12 +43,15 @@ async def platforms_ctx(app: web.Application) -> AsyncIterator[None]:
         app[EXTRA_BANNER].extend(wired.banner)
         rate = settings.audience_rate
         detach = sandbox_wiring.attach_audience(app[PUBLISHER], app[ROTATION], wired, rate)
+        keeper = QuotaKeeper(wired.youtube.quota, app[STORE], wired.scope)
+        await keeper.start()  # before the first call: plan with what today already spent
         await manager.start()
         try:
             yield
         finally:
             await manager.stop()
             detach()
+            await keeper.stop()
 
 
 def panel_extra(app: web.Application, channel: str) -> dict[str, Any]:
