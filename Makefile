@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format bench browser clean
+.PHONY: run test lint format bench fuzz browser clean
 
 run: $(STAMP)
 	$(BIN)/python run.py $(ARGS)
@@ -32,6 +32,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The route fuzz of `make test` with many more examples (about 10 minutes).
+fuzz: $(STAMP)
+	PASAR_FUZZ_EXAMPLES=$${PASAR_FUZZ_EXAMPLES:-100000} $(BIN)/python -m pytest -q -s tests/test_fuzz_routes.py
 
 bench: $(STAMP)
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from kernel.db import Store, apply_migrations
 from kernel.errors import BadInput, NotFound
+from kernel.forms import read_json_object
 from kernel.keys import BRIDGE, HUB
 from orchestrator.rotation.engine import ChannelState
 from orchestrator.rotation.service import Published, Rotation
@@ -140,10 +141,7 @@ class OverlayBridge:
 
 async def overlay_action(request: web.Request) -> web.Response:
     """Host takes over (or gives back) a channel's overlay: ``{"action": ..., "value": ...}``."""
-    try:
-        body = await request.json()
-    except ValueError as err:
-        raise BadInput("badan permintaan harus JSON (body must be JSON)") from err
+    body = await read_json_object(request)
     bridge = request.config_dict[BRIDGE]
     overlay = await bridge.act(
         request.match_info["channel"], str(body.get("action", "")), body.get("value")
@@ -159,6 +157,6 @@ async def overlay_pages(request: web.Request) -> web.Response:
 
 async def overlay_reload(request: web.Request) -> web.Response:
     """Make every overlay page (or one channel's) reload itself, e.g. after an upgrade."""
-    body = await request.json() if request.can_read_body else {}
+    body = await read_json_object(request, empty=True)
     count = request.config_dict[HUB].reload(body.get("channel"))
     return web.json_response({"reloaded": count})

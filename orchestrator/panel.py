@@ -12,6 +12,7 @@ from aiohttp import web
 
 from kernel.errors import BadInput
 from kernel.formatting import rupiah
+from kernel.forms import read_json_object
 from kernel.keys import PANEL_EXTRAS, PUBLISHER, ROLE, ROTATION, STORE
 from kernel.publisher import Message
 from kernel.times import iso_z
@@ -172,10 +173,7 @@ async def panel_events(request: web.Request) -> web.StreamResponse:
 
 async def post_action(request: web.Request) -> web.Response:
     """Apply one host action to a channel, e.g. ``{"kind": "extend", "minutes": 5}``."""
-    try:
-        body = await request.json()
-    except ValueError as err:
-        raise BadInput("badan permintaan harus JSON (body must be JSON)") from err
+    body = await read_json_object(request)
     kind = str(body.get("kind", ""))
     minutes = body.get("minutes")
     if minutes is not None:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from kernel.forms import read_json_object
 from schedules import editing
 from schedules.editing import Checked
 from schedules.editor import delete_slot, save_slot
@@ -19,15 +20,7 @@ from schedules.model import Event, Slot
 
 
 async def _json_body(request: web.Request) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        raise web.HTTPBadRequest(
-            text='{"error": "Kirim objek JSON (send a JSON object)."}',
-            content_type="application/json",
-        )
+    body = await read_json_object(request)
     if isinstance(body.get("products"), list):
         body["products"] = " ".join(str(c) for c in body["products"])
     return body

@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from kernel.errors import BadInput, NotFound
 from kernel.formatting import rupiah, zone_label
-from kernel.forms import read_form
+from kernel.forms import read_form, read_json_object
 from kernel.keys import ORDER_DESK, PUBLISHER, ROLE, SETTINGS, STORE
 from kernel.publisher import Message
 from kernel.times import iso_z
@@ -200,10 +200,7 @@ async def change_status(request: web.Request) -> web.Response:
     desk = request.config_dict[ORDER_DESK]
     is_json = request.content_type == "application/json"
     if is_json:
-        try:
-            body = await request.json()
-        except ValueError as err:
-            raise BadInput("badan permintaan harus JSON (body must be JSON)") from err
+        body = await read_json_object(request)
     else:
         body = await read_form(request)
     status = str(body.get("status", ""))
