@@ -18,6 +18,7 @@ from kernel.keys import (
     PANEL_EXTRAS,
     PUBLISHER,
     ROTATION,
+    SCHEDULE,
     SLOT_LOCK,
     STORE,
 )
@@ -28,8 +29,9 @@ from orchestrator.rotation.service import Rotation
 
 
 async def rotation_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Run the rotation loop for as long as the app runs; the editor asks it what aired."""
-    rotation = Rotation(app[STORE], app[CLOCK], app[PUBLISHER])
+    """Run the rotation loop on the schedule feed while the app runs; the editor asks it
+    what aired."""
+    rotation = Rotation(app[STORE], app[CLOCK], app[PUBLISHER], app[SCHEDULE])
     app[ROTATION] = rotation
     app[SLOT_LOCK] = rotation.edit_lock
     await rotation.start()

@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
-from kernel.keys import BRIDGE, ORDER_DESK, PUBLISHER, ROTATION, SOLD_OUT, STORE
+from kernel.keys import BRIDGE, ORDER_DESK, PUBLISHER, ROTATION, SCHEDULE, SOLD_OUT, STORE
 from orchestrator.orders.desk import TOPIC
 from orchestrator.orders.model import Cursor
 from schedules import store
@@ -110,7 +110,7 @@ async def test_more_stock_from_the_editor_moves_the_waiting_list_up(client):
     await desk.ingest([chat(1, "K01 10", "a1"), chat(2, "K01 3", "a2")])
     product = replace(client.app[ROTATION].event.product("K01"), stock=13)
     await client.app[STORE].run(store.upsert_product, product)
-    await client.app[ROTATION].check_schedule()
+    await client.app[SCHEDULE].reload()
     async with client.app[PUBLISHER].subscribe() as queue:
         assert await desk.refresh()
         message = await asyncio.wait_for(queue.get(), 2)
