@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from kernel.clock import RealClock
 from kernel.db import Store, open_db
 from kernel.publisher import Publisher
-from orchestrator.rotation.service import Rotation
+from orchestrator.rotation.service import TOPIC, Rotation
 from schedules import store
 from schedules.feed import ScheduleFeed
 from schedules.model import Channel, Event, Slot, Vendor
@@ -68,7 +68,7 @@ async def run_rotation(db_path: Path, slots: int, ms: int) -> tuple[list[float],
         if published.state.slot is None and published.due is not None:
             done.set()
 
-    rotation.on_change.append(on_change)
+    publisher.listen(TOPIC, lambda message: on_change(message.data))
     await rotation.start()
     await asyncio.wait_for(done.wait(), timeout=slots * ms / 1000 + 30)
     idle_cpu = await idle_cpu_percent(seconds=5)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict
 
 from aiohttp import web
@@ -17,8 +18,10 @@ from sqlite_utils import Database
 from kernel.db import Store, apply_migrations
 from kernel.errors import BadInput, NotFound
 from kernel.keys import BRIDGE, HUB
+from kernel.publisher import Message, Publisher
 from orchestrator.rotation.engine import ChannelState
-from orchestrator.rotation.service import Published, Rotation
+from orchestrator.rotation.service import TOPIC as ROTATION
+from orchestrator.rotation.service import Rotation
 from overlays.hub import Hub
 from overlays.state import HostOverlay, OnAir, OverlayActionError, apply_action, build_state
 
@@ -60,19 +63,29 @@ def save_host_overlay(db: Database, channel: str, overlay: HostOverlay) -> None:
 class OverlayBridge:
     """Build and publish each channel's overlay state from everything that feeds it."""
 
-    def __init__(self, hub: Hub, rotation: Rotation, the_store: Store, settings) -> None:
+    def __init__(
+        self, hub: Hub, rotation: Rotation, the_store: Store, settings, publisher: Publisher
+    ) -> None:
         self.hub, self.rotation, self.store, self.settings = hub, rotation, the_store, settings
+        self.publisher = publisher
         self.host: dict[str, HostOverlay] = {}
         self.sold_out: frozenset[str] = frozenset()
         self.ticker: dict[str, deque] = {}
+        self._unlisten: list[Callable[[], None]] = []
 
     async def start(self) -> None:
+        """Load the host's takeovers, listen to the rotation, publish every channel."""
         self.host = await self.store.run(load_host_overlays)
-        self.rotation.on_change.append(self._on_rotation)
+        self._unlisten = [self.publisher.listen(ROTATION, self._on_rotation)]
         self.push_all()
 
-    def _on_rotation(self, published: Published) -> None:
-        self.push(published.channel)
+    def stop(self) -> None:
+        for unlisten in self._unlisten:
+            unlisten()
+        self._unlisten = []
+
+    def _on_rotation(self, message: Message) -> None:
+        self.push(message.channel)
 
     def push(self, channel: str) -> None:
         """Publish the channel's overlay state now (the hub drops it if nothing changed)."""

@@ -41,12 +41,15 @@ async def rotation_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def bridge_ctx(app: web.Application) -> AsyncIterator[None]:
     """Feed the overlay hub from the rotation once both run."""
-    bridge = OverlayBridge(app[HUB], app[ROTATION], app[STORE], app[OVERLAY_SETTINGS])
+    bridge = OverlayBridge(
+        app[HUB], app[ROTATION], app[STORE], app[OVERLAY_SETTINGS], app[PUBLISHER]
+    )
     app[BRIDGE] = bridge
     if ON_AIR_NOW not in app:  # a test may have put its own there
         app[ON_AIR_NOW] = bridge.on_air_now
     await bridge.start()
     yield
+    bridge.stop()
 
 
 def setup_rotation(app: web.Application) -> None:

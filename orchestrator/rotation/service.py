@@ -46,7 +46,11 @@ class ChannelRun:
 
 @dataclass(frozen=True)
 class Published:
-    """The data of a ``rotation`` message: the channel's state and where it came from."""
+    """The data of a ``rotation`` message: the channel's state and where it came from.
+
+    Who must follow in the same tick (the overlay bridge, the platforms, the rehearsal's
+    records) listens to the topic on the publisher; the live pages subscribe.
+    """
 
     channel: str
     state: ChannelState
@@ -74,7 +78,6 @@ class Rotation:
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
         self._unfollow: Callable[[], None] | None = None
-        self.on_change: list[Callable[[Published], None]] = []
 
     @property
     def tz(self) -> ZoneInfo:
@@ -160,8 +163,6 @@ class Rotation:
     def _publish(self, channel: str, run: ChannelRun, due: datetime | None, now: datetime) -> None:
         message = Published(channel, run.state, run.revision, due, self.event, now)
         self.publisher.publish(TOPIC, channel, message)
-        for callback in self.on_change:
-            callback(message)
         task = asyncio.ensure_future(
             self.store.run(records.save_run_state, channel, _state_row(run))
         )
