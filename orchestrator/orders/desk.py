@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 from kernel.db import Store
 from kernel.publisher import Publisher
@@ -28,7 +29,8 @@ from orchestrator.orders import store as order_store
 from orchestrator.orders.catalog import OrderCatalog
 from orchestrator.orders.model import NEW, WAITING, ChatMessage, Cursor, IngestResult, Order
 from orchestrator.orders.onair import ChannelAir, SlotLookup, channel_air
-from schedules import store as schedule_store
+from orchestrator.rotation.engine import Action
+from schedules.feed import Schedule, ScheduleFeed
 from schedules.model import Event
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,20 @@ TOPIC = "orders"
 class _WallClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+class ChannelActions(Protocol):
+    """One channel as the rotation runs it: the host's actions so far, in log order."""
+
+    @property
+    def actions(self) -> Sequence[Action]: ...
+
+
+class HostActions(Protocol):
+    """What the desk asks the rotation: each channel's host actions, for the slot look-ups."""
+
+    @property
+    def channels(self) -> Mapping[str, ChannelActions]: ...
 
 
 @dataclass
@@ -52,10 +68,12 @@ class _Air:
 class OrderDesk:
     """Take pages of chat into orders and keep everyone who shows orders up to date.
 
-    ``rotation`` (optional) gives the event and each channel's host actions, for the
-    slot an order was published in; ``bridge`` (optional) is the overlay bridge.
-    ``zoom_meetings`` maps a Zoom meeting id to our channel id at run time (the
-    platform side fills it when it creates meetings); the event's channels add theirs.
+    ``feed`` is the schedule feed the desk follows; without one (tools, benches) it reads
+    the stored event once at start and never again. ``rotation`` (optional) gives each
+    channel's host actions, for the slot an order was published in; ``bridge`` (optional)
+    is the overlay bridge. ``zoom_meetings`` maps a Zoom meeting id to our channel id at
+    run time (the platform side fills it when it creates meetings); the event's channels
+    add theirs.
     """
 
     def __init__(
@@ -63,12 +81,15 @@ class OrderDesk:
         the_store: Store,
         publisher: Publisher,
         *,
+        feed: ScheduleFeed | None = None,
         clock=None,
-        rotation=None,
+        rotation: HostActions | None = None,
         bridge=None,
         reply_every_s: float = 10.0,
     ) -> None:
         self.store, self.publisher = the_store, publisher
+        self._own_feed = feed is None
+        self.feed = feed or ScheduleFeed(the_store, Publisher())  # heard by nobody else
         self.clock = clock or _WallClock()
         self.rotation, self.bridge = rotation, bridge
         self.reply_every_s = reply_every_s
@@ -83,24 +104,49 @@ class OrderDesk:
         self._air = _Air(-1, {})
         self._started = False
         self._rebuilding = asyncio.Lock()
+        self._rebuilds: set[asyncio.Task[bool]] = set()
+        self._unfollow: Callable[[], None] | None = None
 
     # -- start and schedule changes -------------------------------------------------
 
     async def start(self) -> None:
-        """Create the tables, read the catalog, work out what is sold out."""
+        """Create the tables, read the catalog, work out what is sold out, follow the feed."""
         await self.store.run(order_store.migrate)
+        if self._own_feed:
+            await self.feed.reload()
         await self.refresh()
         self._started = True
+        self._unfollow = self.feed.follow(self._on_schedule)
+
+    async def stop(self) -> None:
+        """Stop following the feed and let a rebuild under way finish."""
+        if self._unfollow is not None:
+            self._unfollow()
+            self._unfollow = None
+        await asyncio.gather(*self._rebuilds, return_exceptions=True)
+
+    def _on_schedule(self, schedule: Schedule) -> None:
+        """Rebuild for a new schedule now, so raised stock moves waiting lists up at once."""
+        if schedule.revision == self.catalog.revision:
+            return
+        task = asyncio.ensure_future(self.refresh())
+        self._rebuilds.add(task)
+        task.add_done_callback(self._rebuilt)
+
+    def _rebuilt(self, task: asyncio.Task[bool]) -> None:
+        self._rebuilds.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("Rebuilding the order catalog failed: %s", task.exception())
 
     async def refresh(self) -> bool:
-        """Rebuild the catalog when the schedule revision moved; return whether it did."""
-        event, revision = await self._event()
-        if revision == self.catalog.revision and self._started:
+        """Rebuild the catalog when the feed holds a newer schedule; return whether it did."""
+        if self.feed.current().revision == self.catalog.revision and self._started:
             return False
         async with self._rebuilding:  # pages arriving meanwhile wait for one rebuild
-            if revision == self.catalog.revision and self._started:
+            schedule = self.feed.current()
+            if schedule.revision == self.catalog.revision and self._started:
                 return False
-            await self._rebuild(event, revision)
+            await self._rebuild(schedule.event, schedule.revision)
         return True
 
     async def _rebuild(self, event: Event | None, revision: int) -> None:
@@ -117,14 +163,6 @@ class OrderDesk:
         self._set_sold_out(sold_out)
         if outcome.promoted:
             self._tell(outcome)
-
-    async def _event(self) -> tuple[Event | None, int]:
-        if self.rotation is not None:
-            return self.rotation.event, self.rotation.schedule_revision
-        revision = await self.store.run(schedule_store.schedule_revision)
-        if revision == self.catalog.revision and self._started:
-            return None, revision
-        return await self.store.run(schedule_store.load_event), revision
 
     def meeting_channel(self, meeting_id: str) -> str | None:
         """Our channel for a Zoom meeting id: the run-time mapping first, then the event's."""

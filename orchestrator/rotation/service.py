@@ -71,7 +71,6 @@ class Rotation:
         self.publisher = publisher
         self.feed = feed
         self.event = Event()
-        self.schedule_revision = 0
         self.channels: dict[str, ChannelRun] = {}
         # Every channel's actions, kept for a channel the schedule drops and brings back.
         self._actions: dict[str, list[Action]] = {}
@@ -107,7 +106,7 @@ class Rotation:
         """Take a published schedule: rebuild the channels, publish what moved, wake the loop."""
         event = schedule.event or Event()
         ids = [c.id for c in event.channels] or sorted({s.channel for s in event.slots})
-        self.event, self.schedule_revision = event, schedule.revision
+        self.event = event
         self.channels = {
             cid: self.channels.get(cid) or ChannelRun(actions=self._actions.setdefault(cid, []))
             for cid in ids
