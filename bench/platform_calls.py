@@ -39,6 +39,7 @@ from orchestrator.platforms.zoom import Zoom
 from orchestrator.rotation.service import Rotation
 from orchestrator.sandbox import Faults, Sandbox, start_sandbox
 from schedules import store
+from schedules.feed import ScheduleFeed
 from tests.orchestrator.helpers import small_event
 
 TICK = 0.005
@@ -136,7 +137,9 @@ async def first_slot_to_live(sandbox: Sandbox, db_path: Path) -> float:
     store.migrate(db)
     store.save_event(db, small_event(first, slots=2, minutes=1))
     the_store, publisher, clock = Store(db), Publisher(), RealClock()
-    rotation = Rotation(the_store, clock, publisher)
+    feed = ScheduleFeed(the_store, publisher)
+    await feed.reload()
+    rotation = Rotation(the_store, clock, publisher, feed)
     await rotation.start()
     youtube = YouTube.for_sandbox(sandbox.youtube_endpoint, clock=clock)
     zoom = Zoom.for_sandbox(sandbox.base_url, clock=clock)

@@ -25,8 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from kernel.clock import RealClock
 from kernel.db import Store, open_db
 from kernel.publisher import Publisher
-from orchestrator.rotation.service import Rotation
+from orchestrator.rotation.service import TOPIC, Rotation
 from schedules import store
+from schedules.feed import ScheduleFeed
 from schedules.model import Channel, Event, Slot, Vendor
 
 
@@ -54,7 +55,10 @@ async def run_rotation(db_path: Path, slots: int, ms: int) -> tuple[list[float],
     db = open_db(db_path)
     store.migrate(db)
     store.save_event(db, make_event(start, slots, ms))
-    rotation = Rotation(Store(db), RealClock(), Publisher())
+    the_store, publisher = Store(db), Publisher()
+    feed = ScheduleFeed(the_store, publisher)
+    await feed.reload()
+    rotation = Rotation(the_store, RealClock(), publisher, feed)
     lags: list[float] = []
     done = asyncio.Event()
 
@@ -64,8 +68,8 @@ async def run_rotation(db_path: Path, slots: int, ms: int) -> tuple[list[float],
         if published.state.slot is None and published.due is not None:
             done.set()
 
-    rotation.on_change.append(on_change)
-    await rotation.start(watch_interval=3600)
+    publisher.listen(TOPIC, lambda message: on_change(message.data))
+    await rotation.start()
     await asyncio.wait_for(done.wait(), timeout=slots * ms / 1000 + 30)
     idle_cpu = await idle_cpu_percent(seconds=5)
     await rotation.stop()

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from overlays.links import LinkPages
     from overlays.pages import OverlayCatalog
     from overlays.state import OverlaySettings
-    from schedules.editor import EventCache
+    from schedules.feed import ScheduleFeed
     from schedules.model import Slot
 
 # -- the kernel: every app has these -----------------------------------------------------
@@ -59,7 +59,8 @@ FLASH_KEY: web.AppKey[bytes] = web.AppKey("flash_key")
 # Why a slot may no longer be edited (aired, on air), or None: the scheduled times by
 # default; the orchestrator swaps in the rotation engine's answer.
 SLOT_LOCK: web.AppKey[Callable[[Slot, datetime], str | None]] = web.AppKey("slot_lock")
-EDITOR_EVENTS: web.AppKey[EventCache] = web.AppKey("editor_events")
+# The one schedule feed: the current event, published once per edit (``schedules.feed``).
+SCHEDULE: web.AppKey[ScheduleFeed] = web.AppKey("schedule")
 
 # -- overlays: the stream's pages and the viewers' links ---------------------------------
 HUB: web.AppKey[Hub] = web.AppKey("overlay_hub")

@@ -22,6 +22,7 @@ from kernel.keys import (
     HUB_PORT,
     LOGIN_LIMITER,
     PUBLISHER,
+    SCHEDULE,
     SESSIONS,
     SETTINGS,
     STARTED_AT,
@@ -76,10 +77,11 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     for room in ROOMS:
         app.router.add_static(f"/static/{room.name}", room / "static", append_version=False)
     app.cleanup_ctx.append(store_ctx)
-    # Start-up order: the rotation, then what shows it (overlays, bridge), then the
-    # platforms, the order desk (it tells the bridge), and the chat (it feeds the desk).
-    host_wiring.setup_rotation(app)
+    # Start-up order: the schedule feed, the rotation that follows it, then what shows it
+    # (overlays, bridge), the platforms, the order desk (the bridge listens to it), and
+    # the chat (it feeds the desk).
     schedules_wiring.setup(app)
+    host_wiring.setup_rotation(app)
     overlays_wiring.setup(app, OverlaySettings(base_url=settings.public_url), host=settings.host)
     host_wiring.setup_bridge(app)
     platforms_wiring.setup(app)
@@ -109,12 +111,10 @@ async def store_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def healthz(request: web.Request) -> web.Response:
     """Say the service is up, with the event and schedule revision it serves."""
-    the_store = request.config_dict[STORE]
-    revision = await the_store.run(store.schedule_revision)
     return web.json_response(
         {
             "status": "ok",
-            "revision": revision,
+            "revision": request.config_dict[SCHEDULE].current().revision,
             "time": iso_z(datetime.now(UTC)),
             "started_at": iso_z(request.config_dict[STARTED_AT]),
         }

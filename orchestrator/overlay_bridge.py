@@ -1,14 +1,16 @@
-"""From the rotation (and orders) to the overlay hub: one overlay state per channel.
+"""From the rotation and the order desk to the overlay hub: one overlay state per channel.
 
-It listens to rotation changes, keeps what the host has taken over on each channel's
-overlay (kept in SQLite so a restart shows the same thing), and republishes the state
-whenever any input changes. The hub skips states that did not really change.
+It listens to the ``rotation`` and ``orders`` topics, keeps what the host has taken over
+on each channel's overlay (kept in SQLite so a restart shows the same thing), and
+republishes a channel's state whenever any of its inputs changes: at most once per page of
+orders. The hub skips states that did not really change.
 """
 
 from __future__ import annotations
 
 import json
 from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict
 
 from aiohttp import web
@@ -18,8 +20,11 @@ from kernel.db import Store, apply_migrations
 from kernel.errors import BadInput, NotFound
 from kernel.forms import read_json_object
 from kernel.keys import BRIDGE, HUB
+from kernel.publisher import Message, Publisher
+from orchestrator.orders.desk import TOPIC as ORDERS
 from orchestrator.rotation.engine import ChannelState
-from orchestrator.rotation.service import Published, Rotation
+from orchestrator.rotation.service import TOPIC as ROTATION
+from orchestrator.rotation.service import Rotation
 from overlays.hub import Hub
 from overlays.state import HostOverlay, OnAir, OverlayActionError, apply_action, build_state
 
@@ -61,19 +66,47 @@ def save_host_overlay(db: Database, channel: str, overlay: HostOverlay) -> None:
 class OverlayBridge:
     """Build and publish each channel's overlay state from everything that feeds it."""
 
-    def __init__(self, hub: Hub, rotation: Rotation, the_store: Store, settings) -> None:
+    def __init__(
+        self, hub: Hub, rotation: Rotation, the_store: Store, settings, publisher: Publisher
+    ) -> None:
         self.hub, self.rotation, self.store, self.settings = hub, rotation, the_store, settings
+        self.publisher = publisher
         self.host: dict[str, HostOverlay] = {}
         self.sold_out: frozenset[str] = frozenset()
         self.ticker: dict[str, deque] = {}
+        self._unlisten: list[Callable[[], None]] = []
 
     async def start(self) -> None:
+        """Load the host's takeovers, listen to the rotation, publish every channel."""
         self.host = await self.store.run(load_host_overlays)
-        self.rotation.on_change.append(self._on_rotation)
+        self._unlisten = [
+            self.publisher.listen(ROTATION, self._on_rotation),
+            self.publisher.listen(ORDERS, self._on_orders),
+        ]
         self.push_all()
 
-    def _on_rotation(self, published: Published) -> None:
-        self.push(published.channel)
+    def stop(self) -> None:
+        for unlisten in self._unlisten:
+            unlisten()
+        self._unlisten = []
+
+    def _on_rotation(self, message: Message) -> None:
+        self.push(message.channel)
+
+    def _on_orders(self, message: Message) -> None:
+        """Take what a page of orders changed on one channel, then push that channel once.
+
+        The desk sends each channel one message a page: its new orders for the ticker
+        and the sold-out set (every channel hears a change of that set).
+        """
+        news, channel = message.data, message.channel
+        self.sold_out = news["sold_out"]
+        if channel not in self.rotation.channels:
+            return
+        if news["ticker"]:
+            entries = self.ticker.setdefault(channel, deque(maxlen=self.settings.ticker_size))
+            entries.extend(news["ticker"])
+        self.push(channel)
 
     def push(self, channel: str) -> None:
         """Publish the channel's overlay state now (the hub drops it if nothing changed)."""
@@ -106,18 +139,6 @@ class OverlayBridge:
         self.host[channel] = overlay
         self.push(channel)
         return overlay
-
-    def set_sold_out(self, codes: frozenset[str]) -> None:
-        """Show "Stok habis" on these codes from now on."""
-        if codes != self.sold_out:
-            self.sold_out = codes
-            self.push_all()
-
-    def add_order(self, channel: str, code: str, qty: int, first_name: str | None) -> None:
-        """Put a new order on the channel's ticker."""
-        entries = self.ticker.setdefault(channel, deque(maxlen=self.settings.ticker_size))
-        entries.append({"code": code, "qty": qty, "first_name": first_name})
-        self.push(channel)
 
     def on_air_now(self) -> list[dict]:
         """What each channel has on air, for the order-link landing page."""

@@ -18,6 +18,7 @@ from kernel.keys import (
     PANEL_EXTRAS,
     PUBLISHER,
     ROTATION,
+    SCHEDULE,
     SLOT_LOCK,
     STORE,
 )
@@ -28,8 +29,9 @@ from orchestrator.rotation.service import Rotation
 
 
 async def rotation_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Run the rotation loop for as long as the app runs; the editor asks it what aired."""
-    rotation = Rotation(app[STORE], app[CLOCK], app[PUBLISHER])
+    """Run the rotation loop on the schedule feed while the app runs; the editor asks it
+    what aired."""
+    rotation = Rotation(app[STORE], app[CLOCK], app[PUBLISHER], app[SCHEDULE])
     app[ROTATION] = rotation
     app[SLOT_LOCK] = rotation.edit_lock
     await rotation.start()
@@ -39,12 +41,15 @@ async def rotation_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def bridge_ctx(app: web.Application) -> AsyncIterator[None]:
     """Feed the overlay hub from the rotation once both run."""
-    bridge = OverlayBridge(app[HUB], app[ROTATION], app[STORE], app[OVERLAY_SETTINGS])
+    bridge = OverlayBridge(
+        app[HUB], app[ROTATION], app[STORE], app[OVERLAY_SETTINGS], app[PUBLISHER]
+    )
     app[BRIDGE] = bridge
     if ON_AIR_NOW not in app:  # a test may have put its own there
         app[ON_AIR_NOW] = bridge.on_air_now
     await bridge.start()
     yield
+    bridge.stop()
 
 
 def setup_rotation(app: web.Application) -> None:

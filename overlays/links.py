@@ -5,15 +5,14 @@ and to the order URL an organiser stored for the product (https only); nothing t
 from the request ever becomes a link target or a redirect. Each open is logged through
 the batched ``ClickLog`` so the answer never waits on SQLite.
 
-The catalog is built once per schedule revision and kept in memory; the revision is
-checked at most once a second, so an edit in the editor shows here within a second.
+The catalog is built once per schedule revision and kept in memory: it follows the
+schedule feed, so an edit in the editor shows here as soon as it is saved.
 Other parts plug in what only they know through two app keys: ``SOLD_OUT`` (the orders
 module) and ``ON_AIR_NOW`` (the rotation).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import time
@@ -27,7 +26,6 @@ from urllib.parse import quote, urlsplit
 import jinja2
 from aiohttp import web
 
-from kernel.db import Store
 from kernel.formatting import rupiah
 from kernel.keys import (
     CLICK_LOG,
@@ -37,13 +35,12 @@ from kernel.keys import (
 )
 from overlays.clicks import referrer_origin
 from overlays.devices import device_class
-from schedules import store as schedule_store
+from schedules.feed import Schedule
 from schedules.model import Event, Product, Vendor
 
 log = logging.getLogger(__name__)
 
 
-CHECK_SECONDS = 1.0
 LIVE_SECONDS = 0.25
 MAX_CODE_CHARS = 24
 _CODE_SHAPE = re.compile(r"([^\W\d_]{1,3})(\d{1,3})")
@@ -170,55 +167,15 @@ def whatsapp_link(vendor: Vendor, product: Product) -> str | None:
 
 
 class CatalogCache:
-    """Keep the catalog in memory; reload it only when the schedule revision changes."""
+    """Keep the catalog in memory; follows the schedule feed, rebuilt once per revision."""
 
-    def __init__(
-        self,
-        store: Store,
-        max_age: float = CHECK_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.store = store
-        self.max_age = max_age
-        self.clock = clock
-        self.catalog: Catalog | None = None
-        self._next_check = 0.0
-        self._pending: asyncio.Future[None] | None = None
+    def __init__(self) -> None:
+        self.catalog = Catalog()
 
-    def fresh(self) -> Catalog | None:
-        """Return the catalog without awaiting when it was checked less than ``max_age`` ago."""
-        if self.catalog is not None and self.clock() < self._next_check:
-            return self.catalog
-        return None
-
-    async def current(self) -> Catalog:
-        """Return the catalog, checking the revision when the last check is ``max_age`` old."""
-        if (catalog := self.fresh()) is not None:
-            return catalog
-        if self._pending is None or self._pending.done():
-            # One check at a time; requests arriving meanwhile wait on the same one.
-            self._pending = asyncio.ensure_future(self._check())
-        try:
-            await asyncio.shield(self._pending)
-        except Exception:
-            if self.catalog is None:
-                raise
-            log.exception("Schedule check failed; keeping rev %d", self.catalog.revision)
-        assert self.catalog is not None
-        return self.catalog
-
-    def expire(self) -> None:
-        """Make the next request check the revision (tests, or after a known edit)."""
-        self._next_check = 0.0
-
-    async def _check(self) -> None:
-        self._next_check = self.clock() + self.max_age
-        revision = await self.store.run(schedule_store.schedule_revision)
-        if self.catalog is not None and revision == self.catalog.revision:
-            return
-        event = await self.store.run(schedule_store.load_event)
-        self.catalog = Catalog.build(event, revision)
-        log.info("Order links: %d products (rev %d)", len(self.catalog.by_code), revision)
+    def update(self, schedule: Schedule) -> None:
+        """Rebuild the catalog from a newly published schedule."""
+        self.catalog = Catalog.build(schedule.event, schedule.revision)
+        log.info("Order links: %d products (rev %d)", len(self.catalog.by_code), schedule.revision)
 
 
 def _ask(app: web.Application, key: web.AppKey) -> Any:
@@ -308,7 +265,7 @@ async def order_link(request: web.Request) -> web.Response:
     """Show one product's order page and log the open; unknown codes get a 404 page."""
     app = request.app  # the app ``setup`` was given: a plain dict look-up per key
     pages = app[LINK_PAGES]
-    catalog = pages.cache.fresh() or await pages.cache.current()
+    catalog = pages.cache.catalog
     raw = request.match_info["code"]
     product = catalog.find(raw)
     on_air, on_air_key, sold_out_codes = pages.live.read(app)

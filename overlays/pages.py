@@ -13,28 +13,39 @@ from dataclasses import dataclass
 from aiohttp import web
 from yarl import URL
 
-from kernel.keys import HUB, OVERLAY_CATALOG, OVERLAY_SETTINGS, STATIC_VERSION, STORE
+from kernel.keys import HUB, OVERLAY_CATALOG, OVERLAY_SETTINGS, STATIC_VERSION
 from kernel.web import render
 from overlays.messages import LAYOUTS
 from overlays.qr import qr_svg
 from overlays.state import order_link
-from schedules import store as event_store
+from schedules.feed import Schedule
 
 
 @dataclass
 class OverlayCatalog:
-    """Which channels and product codes exist, refreshed when the schedule revision moves."""
+    """Which channels and product codes exist; follows the schedule feed (``update``)."""
 
     revision: int = -1
     channels: frozenset[str] = frozenset()
     codes: frozenset[str] = frozenset()
     base_url: str = ""
 
+    def update(self, schedule: Schedule) -> None:
+        """Take the channels, codes and base URL of a newly published schedule."""
+        event = schedule.event
+        if event is not None:
+            self.channels = frozenset(
+                [c.id for c in event.channels] + [s.channel for s in event.slots]
+            )
+            self.codes = frozenset(p.code for p in event.products)
+            self.base_url = event.base_url
+        self.revision = schedule.revision
+
 
 async def overlay_page(request: web.Request) -> web.Response:
     """Serve the overlay page of one channel; it fills itself from the hub's socket."""
     channel = request.match_info["channel"]
-    catalog = await _catalog(request)
+    catalog = request.config_dict[OVERLAY_CATALOG]
     if channel not in catalog.channels:
         return render(
             request,
@@ -62,7 +73,7 @@ async def overlay_page(request: web.Request) -> web.Response:
 async def qr_code(request: web.Request) -> web.Response:
     """Serve the QR code of a product's order link as SVG."""
     code = request.match_info["code"]
-    catalog = await _catalog(request)
+    catalog = request.config_dict[OVERLAY_CATALOG]
     if code not in catalog.codes:
         raise web.HTTPNotFound(text=f"QR: kode produk {code} tidak ada")
     base_url = request.config_dict[OVERLAY_SETTINGS].base_url or catalog.base_url
@@ -93,20 +104,3 @@ def _csp(ws_url: str) -> str:
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         f"connect-src {origin}; base-uri 'none'; form-action 'none'"
     )
-
-
-async def _catalog(request: web.Request) -> OverlayCatalog:
-    """Known channels and codes, reloaded from the store only after a schedule change."""
-    the_store = request.config_dict[STORE]
-    catalog = request.config_dict[OVERLAY_CATALOG]
-    revision = await the_store.run(event_store.schedule_revision)
-    if revision != catalog.revision:
-        event = await the_store.run(event_store.load_event)
-        if event is not None:
-            catalog.channels = frozenset(
-                [c.id for c in event.channels] + [s.channel for s in event.slots]
-            )
-            catalog.codes = frozenset(p.code for p in event.products)
-            catalog.base_url = event.base_url
-        catalog.revision = revision
-    return catalog

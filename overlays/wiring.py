@@ -17,6 +17,7 @@ from kernel.keys import (
     LINK_PAGES,
     OVERLAY_CATALOG,
     OVERLAY_SETTINGS,
+    SCHEDULE,
     STATIC_VERSION,
     STORE,
     TEMPLATES,
@@ -51,6 +52,7 @@ def setup(
     app.router.add_get("/overlay/{channel}", overlay_page)
     app.router.add_get("/qr/{code:[A-Za-z0-9_-]{1,32}}.svg", qr_code)
     app.cleanup_ctx.append(_hub_ctx(host))
+    app.cleanup_ctx.append(catalog_ctx)
     app.cleanup_ctx.append(click_log_ctx)
     app.cleanup_ctx.append(link_pages_ctx)
     app.router.add_get("/o/{code}", order_link)
@@ -68,19 +70,27 @@ def _hub_ctx(host: str) -> Callable[[web.Application], AsyncIterator[None]]:
     return hub_ctx
 
 
+async def catalog_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Keep the overlay pages' catalog on the schedule feed while the app runs."""
+    stop = app[SCHEDULE].follow(app[OVERLAY_CATALOG].update)
+    yield
+    stop()
+
+
 async def link_pages_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Compile the templates and load the catalog before the first viewer arrives."""
+    """Compile the templates and follow the schedule feed before the first viewer arrives."""
     templates = app[TEMPLATES]
     pages = LinkPages(
-        cache=CatalogCache(app[STORE]),
+        cache=CatalogCache(),
         live=LiveState(),
         landing=templates.get_template("landing.html"),
         missing=templates.get_template("landing_404.html"),
         static_version=app[STATIC_VERSION],
     )
-    await pages.cache.current()
+    stop = app[SCHEDULE].follow(pages.cache.update)
     app[LINK_PAGES] = pages
     yield
+    stop()
 
 
 async def click_log_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -66,7 +66,16 @@ def import_command(db: Database, paths: Sequence[Path | str], out: TextIO) -> in
     migrate(db)
     revision = save_event(db, result.event)
     print(f"DIIMPOR: {summary(result.event)}, revisi {revision}{_warned(result)}", file=out)
+    print(RUNNING_SERVICE, file=out)
     return 0
+
+
+# Only the editor tells a running service about a change; another process cannot.
+RUNNING_SERVICE = (
+    "Layanan yang sedang jalan memakai acara ini setelah dimulai ulang, atau unggah file"
+    " yang sama di editor (a running service picks this up after a restart, or upload"
+    " the files in the editor)."
+)
 
 
 def export_command(db: Database, fmt: str, out_dir: Path | str, out: TextIO) -> int:

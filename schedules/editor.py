@@ -1,8 +1,8 @@
 """Organiser editor: the schedule, slot/vendor/product forms, upload and export, JSON API.
 
 Plain POST forms with Post/Redirect/Get, so it works on a phone without JavaScript. The
-checks live in ``schedules.editing``; this module reads the request, checks it against a
-fresh snapshot of the event, and writes only if the schedule did not change in between.
+checks live in ``schedules.editing``; this module reads the request, checks it against the
+event the schedule feed holds, and writes only if the schedule did not change in between.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from kernel.errors import NotFound
 from kernel.forms import read_form
-from kernel.keys import CLOCK, EDITOR_EVENTS, SLOT_LOCK, STORE
+from kernel.keys import CLOCK, SCHEDULE, SLOT_LOCK, STORE
 from kernel.web import render
 from schedules import editing, flash, schedule_view, store
 from schedules.editing import FORM_LEVEL, Checked
@@ -41,28 +41,13 @@ def _find(items: list, key: str, wanted: str | None, what: str) -> Any:
     return found
 
 
-# --- reading and writing through the store ------------------------------------------
+# --- reading from the feed, writing through the store ---------------------------------
 
 
-class EventCache:
-    """The last event read, kept by revision. Every change bumps the revision, so a page
-    view after no edit skips re-reading a thousand slots. Used on the store's thread only;
-    the event it returns is shared and must not be changed in place."""
-
-    def __init__(self) -> None:
-        self.revision, self.event = 0, None
-
-    def read(self, db: Database) -> tuple[Event | None, int]:
-        with db.atomic():  # one read snapshot: the revision matches the rows
-            revision = store.schedule_revision(db)
-            if revision != self.revision or self.event is None:
-                self.event, self.revision = store.load_event(db), revision
-        return self.event, revision
-
-
-async def snapshot(request: web.Request) -> tuple[Event | None, int]:
-    app = request.config_dict
-    return await app[STORE].run(app[EDITOR_EVENTS].read)
+def snapshot(request: web.Request) -> tuple[Event | None, int]:
+    """The event and its revision as the feed last published them (no database read)."""
+    schedule = request.config_dict[SCHEDULE].current()
+    return schedule.event, schedule.revision
 
 
 def _write_if_unchanged(db: Database, revision: int, write: Callable[..., int], value) -> int:
@@ -73,8 +58,8 @@ def _write_if_unchanged(db: Database, revision: int, write: Callable[..., int], 
         return write(db, value)
 
 
-async def current_event(request: web.Request) -> Event:
-    event, _ = await snapshot(request)
+def current_event(request: web.Request) -> Event:
+    event, _ = snapshot(request)
     if event is None:
         raise back(request, "/editor/upload", err=NO_EVENT)
     return event
@@ -86,17 +71,20 @@ async def _apply(
     """Check against the current event and write in that same revision, retrying a race.
 
     The check (and the injected slot lock) runs on the event loop, the write on the
-    store's thread; the revision compare makes the pair behave as one step.
+    store's thread; the revision compare makes the pair behave as one step. After the
+    write, or when the database moved on without us, the feed reads the schedule again
+    and tells everyone who follows it.
     """
-    the_store = request.config_dict[STORE]
+    the_store, feed = request.config_dict[STORE], request.config_dict[SCHEDULE]
     for _ in range(3):
-        event, revision = await snapshot(request)
+        event, revision = snapshot(request)
         if event is None:
             return Checked(errors={FORM_LEVEL: NO_EVENT}), None
         checked = check(event)
         if not checked.ok:
             return checked, event
         new_revision = await the_store.run(_write_if_unchanged, revision, write, checked.value)
+        await feed.reload()
         if new_revision:
             return replace(checked, revision=new_revision), event
     return Checked(errors={FORM_LEVEL: BUSY}, conflict=True), None
@@ -145,7 +133,7 @@ def _joined(messages: Mapping[str, str]) -> str:
 
 async def schedule_page(request: web.Request) -> web.Response:
     """Show every slot by channel and local day, with vendors and featured products."""
-    event, revision = await snapshot(request)
+    event, revision = snapshot(request)
     if event is None:
         return page(request, "editor_schedule.html", event=None, revision=revision)
     now, lock = request.config_dict[CLOCK].now(), request.config_dict[SLOT_LOCK]
@@ -166,7 +154,7 @@ async def schedule_page(request: web.Request) -> web.Response:
 async def slot_page(request: web.Request) -> web.Response:
     """Show the add/edit form for a slot, and save it (add, change, move)."""
     slot_id = request.match_info.get("slot_id")
-    event = await current_event(request)
+    event = current_event(request)
     original = _find(event.slots, "id", slot_id, "Slot")
     lock = original and request.config_dict[SLOT_LOCK](original, request.config_dict[CLOCK].now())
     checked: Checked[Slot] = Checked(errors={FORM_LEVEL: lock} if lock else {})
@@ -227,7 +215,7 @@ async def slot_shift(request: web.Request) -> web.Response:
 
 async def vendor_list(request: web.Request) -> web.Response:
     """List vendors with their product counts."""
-    event = await current_event(request)
+    event = current_event(request)
     counts: dict[str, int] = {}
     for product in event.products:
         counts[product.vendor_id] = counts.get(product.vendor_id, 0) + 1
@@ -236,7 +224,7 @@ async def vendor_list(request: web.Request) -> web.Response:
 
 async def product_list(request: web.Request) -> web.Response:
     """List products, or one vendor's."""
-    event = await current_event(request)
+    event = current_event(request)
     vendor_id = request.query.get("vendor", "")
     products = [p for p in event.products if not vendor_id or p.vendor_id == vendor_id]
     return page(
@@ -252,7 +240,7 @@ async def product_list(request: web.Request) -> web.Response:
 async def vendor_page(request: web.Request) -> web.Response:
     """Show the add/edit form for a vendor, and save it."""
     vendor_id = request.match_info.get("vendor_id")
-    event = await current_event(request)
+    event = current_event(request)
     original: Vendor | None = _find(event.vendors, "id", vendor_id, "Penjual")
     values: Mapping[str, object] = vars(original) if original else request.query
     checked: Checked[Vendor] = Checked()
@@ -286,7 +274,7 @@ async def vendor_page(request: web.Request) -> web.Response:
 async def product_page(request: web.Request) -> web.Response:
     """Show the add/edit form for a product, and save it."""
     code = request.match_info.get("code")
-    event = await current_event(request)
+    event = current_event(request)
     original: Product | None = _find(event.products, "code", code, "Produk")
     values = editing.product_form(original) if original else request.query
     checked: Checked[Product] = Checked()

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from kernel.forms import read_form
-from kernel.keys import CLOCK, SLOT_LOCK, STORE
+from kernel.keys import CLOCK, SCHEDULE, SLOT_LOCK, STORE
 from schedules import editing, export, store
 from schedules.commands import summary as summary_of
 from schedules.editor import back, current_event, page, snapshot
@@ -46,12 +46,13 @@ async def upload_page(request: web.Request) -> web.Response:
         problems = [str(p) for p in result.errors] or ["File tidak berisi acara (no event)."]
         return _upload_result(request, 400, problems=problems, warnings=warnings)
     now, lock = request.config_dict[CLOCK].now(), request.config_dict[SLOT_LOCK]
-    current, _ = await snapshot(request)
+    current, _ = snapshot(request)
     if form.get("force") != "1" and (
         aired := editing.aired_changes(current, result.event, now, lock)
     ):
         return _upload_result(request, 409, problems=aired, warnings=warnings, ask_force=True)
     revision = await request.config_dict[STORE].run(store.save_event, result.event)
+    await request.config_dict[SCHEDULE].reload()
     summary = (
         f"Acara “{result.event.name}” dipasang (revisi {revision}): {summary_of(result.event)}."
     )
@@ -87,7 +88,7 @@ def _download(body: bytes, filename: str, content_type: str) -> web.Response:
 
 async def export_yaml(request: web.Request) -> web.Response:
     """Download the event as one YAML file, the format ``pasar-live check`` reads back."""
-    event = await current_event(request)
+    event = current_event(request)
     text = _exported(request, export.export_yaml, event)
     return _download(text.encode(), f"{_file_stem(event)}.yaml", "application/yaml")
 
@@ -95,7 +96,7 @@ async def export_yaml(request: web.Request) -> web.Response:
 async def export_zip(request: web.Request) -> web.Response:
     """Download the event as a zip of CSV files (with event.csv and channels.csv, so an
     import of it gives back the same event)."""
-    event = await current_event(request)
+    event = current_event(request)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for kind, text in _exported(request, export.csv_tables, event).items():

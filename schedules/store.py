@@ -1,7 +1,8 @@
 """The event's tables in SQLite: one database file holds one event.
 
 Many events at once run as separate processes with separate files, so these tables need
-no event id. Every change bumps ``schedule_revision`` so a running service can notice it.
+no event id. Every change bumps ``schedule_revision``, so the editor can tell another
+writer's change from its own before it writes (``schedules.feed`` tells everyone else).
 """
 
 from __future__ import annotations

@@ -1,16 +1,17 @@
-"""The organisers' editor in the app: its routes and the objects it keeps.
+"""The organisers' editor in the app, and the schedule feed everyone follows.
 
 Only the app factory imports this module.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from aiohttp import web
 
-from kernel.keys import EDITOR_EVENTS, SLOT_LOCK
+from kernel.keys import PUBLISHER, SCHEDULE, SLOT_LOCK, STORE
 from schedules import editing, flash
 from schedules.editor import (
-    EventCache,
     product_list,
     product_page,
     schedule_page,
@@ -22,6 +23,7 @@ from schedules.editor import (
 )
 from schedules.editor_api import api_slot_create, api_slot_delete, api_slot_move, api_slot_update
 from schedules.editor_files import export_yaml, export_zip, upload_page
+from schedules.feed import ScheduleFeed
 
 # Pages that answer GET (the form) and POST (its submission) on one address.
 FORMS = [
@@ -48,11 +50,22 @@ ROUTES = [
 ]
 
 
+async def feed_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Read the stored schedule once, before anything that follows the feed starts."""
+    feed = ScheduleFeed(app[STORE], app[PUBLISHER])
+    await feed.reload()
+    app[SCHEDULE] = feed
+    yield
+
+
 def setup(app: web.Application) -> None:
-    """Register the editor's routes, its event cache and the default slot lock."""
+    """Register the schedule feed, the editor's routes and the default slot lock.
+
+    Call it before the wiring of anything that follows the feed (the rotation first).
+    """
     flash.setup(app)
     app[SLOT_LOCK] = editing.scheduled_lock
-    app[EDITOR_EVENTS] = EventCache()
+    app.cleanup_ctx.append(feed_ctx)
     for method, path, handler in ROUTES:
         app.router.add_route(method, path, handler)
     for path, handler in FORMS:

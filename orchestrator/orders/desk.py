@@ -1,19 +1,21 @@
 """The order desk: the async side of orders, and its wiring into the app.
 
 Chat pollers and the Zoom webhook hand it pages of messages (``ingest``); it runs each
-page as one transaction on the store's thread, then tells the rest of the service:
-the ``orders`` topic on the publisher (the orders pages listen), the overlay's ticker and
-"sold out" marks, the order-link pages' sold-out set, and the queue of chat replies the
-platform side sends when its quota allows.
+page as one transaction on the store's thread, then tells the rest of the service: one
+``orders`` message per channel the page changed, saying what changed there (the orders
+pages subscribe; the overlay bridge listens for the ticker and the "sold out" marks), the
+order-link pages' sold-out set, and the queue of chat replies the platform side sends
+when its quota allows.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 from kernel.db import Store
 from kernel.publisher import Publisher
@@ -28,7 +30,8 @@ from orchestrator.orders import store as order_store
 from orchestrator.orders.catalog import OrderCatalog
 from orchestrator.orders.model import NEW, WAITING, ChatMessage, Cursor, IngestResult, Order
 from orchestrator.orders.onair import ChannelAir, SlotLookup, channel_air
-from schedules import store as schedule_store
+from orchestrator.rotation.engine import Action
+from schedules.feed import Schedule, ScheduleFeed
 from schedules.model import Event
 
 log = logging.getLogger(__name__)
@@ -39,6 +42,20 @@ TOPIC = "orders"
 class _WallClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+class ChannelActions(Protocol):
+    """One channel as the rotation runs it: the host's actions so far, in log order."""
+
+    @property
+    def actions(self) -> Sequence[Action]: ...
+
+
+class HostActions(Protocol):
+    """What the desk asks the rotation: each channel's host actions, for the slot look-ups."""
+
+    @property
+    def channels(self) -> Mapping[str, ChannelActions]: ...
 
 
 @dataclass
@@ -52,10 +69,11 @@ class _Air:
 class OrderDesk:
     """Take pages of chat into orders and keep everyone who shows orders up to date.
 
-    ``rotation`` (optional) gives the event and each channel's host actions, for the
-    slot an order was published in; ``bridge`` (optional) is the overlay bridge.
-    ``zoom_meetings`` maps a Zoom meeting id to our channel id at run time (the
-    platform side fills it when it creates meetings); the event's channels add theirs.
+    ``feed`` is the schedule feed the desk follows; without one (tools, benches) it reads
+    the stored event once at start and never again. ``rotation`` (optional) gives each
+    channel's host actions, for the slot an order was published in. ``zoom_meetings``
+    maps a Zoom meeting id to our channel id at run time (the platform side fills it when
+    it creates meetings); the event's channels add theirs.
     """
 
     def __init__(
@@ -63,14 +81,16 @@ class OrderDesk:
         the_store: Store,
         publisher: Publisher,
         *,
+        feed: ScheduleFeed | None = None,
         clock=None,
-        rotation=None,
-        bridge=None,
+        rotation: HostActions | None = None,
         reply_every_s: float = 10.0,
     ) -> None:
         self.store, self.publisher = the_store, publisher
+        self._own_feed = feed is None
+        self.feed = feed or ScheduleFeed(the_store, Publisher())  # heard by nobody else
         self.clock = clock or _WallClock()
-        self.rotation, self.bridge = rotation, bridge
+        self.rotation = rotation
         self.reply_every_s = reply_every_s
         self.zoom_meetings: dict[str, str] = {}
         self.catalog = OrderCatalog()
@@ -83,24 +103,49 @@ class OrderDesk:
         self._air = _Air(-1, {})
         self._started = False
         self._rebuilding = asyncio.Lock()
+        self._rebuilds: set[asyncio.Task[bool]] = set()
+        self._unfollow: Callable[[], None] | None = None
 
     # -- start and schedule changes -------------------------------------------------
 
     async def start(self) -> None:
-        """Create the tables, read the catalog, work out what is sold out."""
+        """Create the tables, read the catalog, work out what is sold out, follow the feed."""
         await self.store.run(order_store.migrate)
+        if self._own_feed:
+            await self.feed.reload()
         await self.refresh()
         self._started = True
+        self._unfollow = self.feed.follow(self._on_schedule)
+
+    async def stop(self) -> None:
+        """Stop following the feed and let a rebuild under way finish."""
+        if self._unfollow is not None:
+            self._unfollow()
+            self._unfollow = None
+        await asyncio.gather(*self._rebuilds, return_exceptions=True)
+
+    def _on_schedule(self, schedule: Schedule) -> None:
+        """Rebuild for a new schedule now, so raised stock moves waiting lists up at once."""
+        if schedule.revision == self.catalog.revision:
+            return
+        task = asyncio.ensure_future(self.refresh())
+        self._rebuilds.add(task)
+        task.add_done_callback(self._rebuilt)
+
+    def _rebuilt(self, task: asyncio.Task[bool]) -> None:
+        self._rebuilds.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("Rebuilding the order catalog failed: %s", task.exception())
 
     async def refresh(self) -> bool:
-        """Rebuild the catalog when the schedule revision moved; return whether it did."""
-        event, revision = await self._event()
-        if revision == self.catalog.revision and self._started:
+        """Rebuild the catalog when the feed holds a newer schedule; return whether it did."""
+        if self.feed.current().revision == self.catalog.revision and self._started:
             return False
         async with self._rebuilding:  # pages arriving meanwhile wait for one rebuild
-            if revision == self.catalog.revision and self._started:
+            schedule = self.feed.current()
+            if schedule.revision == self.catalog.revision and self._started:
                 return False
-            await self._rebuild(event, revision)
+            await self._rebuild(schedule.event, schedule.revision)
         return True
 
     async def _rebuild(self, event: Event | None, revision: int) -> None:
@@ -114,17 +159,7 @@ class OrderDesk:
         # Stock may have been raised: the waiting lists may move up.
         outcome = await self.store.run(host_writes.settle_stock, self.catalog, self.clock.now())
         sold_out = await self.store.run(host_writes.sold_out_codes, self.catalog)
-        self._set_sold_out(sold_out)
-        if outcome.promoted:
-            self._tell(outcome)
-
-    async def _event(self) -> tuple[Event | None, int]:
-        if self.rotation is not None:
-            return self.rotation.event, self.rotation.schedule_revision
-        revision = await self.store.run(schedule_store.schedule_revision)
-        if revision == self.catalog.revision and self._started:
-            return None, revision
-        return await self.store.run(schedule_store.load_event), revision
+        self._tell(outcome, sold_out)
 
     def meeting_channel(self, meeting_id: str) -> str | None:
         """Our channel for a Zoom meeting id: the run-time mapping first, then the event's."""
@@ -199,39 +234,37 @@ class OrderDesk:
 
     # -- telling the others ---------------------------------------------------------
 
-    def _tell(self, outcome: writes.Outcome) -> None:
-        """Publish the change, mark sold-out codes and feed the overlay's ticker."""
-        if outcome.sold_out:
-            now_out = {c for c, out in outcome.sold_out.items() if out}
-            gone = {c for c, out in outcome.sold_out.items() if not out}
-            self._set_sold_out(frozenset((self._sold_out - gone) | now_out))
-        self._feed_ticker(outcome.created)
-        for channel in sorted(outcome.channels):
-            self.publisher.publish(TOPIC, channel, _summary(outcome, channel))
+    def _tell(self, outcome: writes.Outcome, sold_out: frozenset[str] | None = None) -> None:
+        """Publish once per channel what changed there; a new sold-out set reaches them all.
 
-    def _set_sold_out(self, codes: frozenset[str]) -> None:
-        if codes == self._sold_out:
-            return
+        ``sold_out`` is the whole set when known (after a rebuild); else the outcome's
+        touched codes update the one kept.
+        """
+        codes = self._sold_out_after(outcome) if sold_out is None else sold_out
+        channels = outcome.channels | (self._all_channels() if codes != self._sold_out else set())
         self._sold_out = codes
-        if self.bridge is not None:
-            self.bridge.set_sold_out(codes)
+        tickers = _tickers(outcome.created)
+        for channel in sorted(channels):
+            news = _summary(outcome, channel)
+            news.update(ticker=tickers.get(channel, []), sold_out=codes)
+            self.publisher.publish(TOPIC, channel, news)
+
+    def _sold_out_after(self, outcome: writes.Outcome) -> frozenset[str]:
+        now_out = {c for c, out in outcome.sold_out.items() if out}
+        gone = {c for c, out in outcome.sold_out.items() if not out}
+        return frozenset((self._sold_out - gone) | now_out)
+
+    def _all_channels(self) -> set[str]:
+        """Every channel that shows sold-out marks: the rotation's, else the event's."""
+        if self.rotation is not None:
+            return set(self.rotation.channels)
+        if self.event is None:
+            return set()
+        return {c.id for c in self.event.channels} | {s.channel for s in self.event.slots}
 
     def sold_out_codes(self) -> frozenset[str]:
         """The codes whose stock is all used (the order-link pages and overlays show it)."""
         return self._sold_out
-
-    def _feed_ticker(self, created: list[Order]) -> None:
-        """Put new orders on the overlay ticker; a page's burst only needs its last few."""
-        if self.bridge is None:
-            return
-        size = getattr(self.bridge.settings, "ticker_size", 5)
-        by_channel: dict[str, list[Order]] = {}
-        for order in created:
-            if order.status == NEW and order.channel in self.bridge.rotation.channels:
-                by_channel.setdefault(order.channel, []).append(order)
-        for channel, orders in by_channel.items():
-            for order in orders[-size:]:
-                self.bridge.add_order(channel, order.code, order.qty, order.first_name or None)
 
     # -- chat replies ---------------------------------------------------------------
 
@@ -267,6 +300,16 @@ class OrderDesk:
     def vendor_for_token(self, token: str) -> str | None:
         """The vendor whose private link holds ``token``, or None."""
         return self._tokens.get(token)
+
+
+def _tickers(created: list[Order]) -> dict[str, list[dict]]:
+    """The page's new orders by channel, as the overlay's ticker shows them."""
+    tickers: dict[str, list[dict]] = {}
+    for order in created:
+        if order.status == NEW:
+            entry = {"code": order.code, "qty": order.qty, "first_name": order.first_name or None}
+            tickers.setdefault(order.channel, []).append(entry)
+    return tickers
 
 
 def _summary(outcome: writes.Outcome, channel: str) -> dict:

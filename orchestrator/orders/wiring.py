@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from kernel.keys import BRIDGE, CLOCK, ORDER_DESK, PUBLISHER, ROTATION, SOLD_OUT, STORE
+from kernel.keys import CLOCK, ORDER_DESK, PUBLISHER, ROTATION, SCHEDULE, SOLD_OUT, STORE
 from orchestrator.orders.desk import OrderDesk
 from orchestrator.orders.pages import (
     change_status,
@@ -24,15 +24,17 @@ from orchestrator.orders.pages import (
 
 
 async def desk_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Start the desk once the store, the rotation and the overlay bridge run."""
+    """Start the desk once the schedule feed, the rotation and the overlay bridge (which
+    listens to its ``orders`` messages) run."""
     desk = OrderDesk(
-        app[STORE], app[PUBLISHER], clock=app[CLOCK], rotation=app.get(ROTATION),
-        bridge=app.get(BRIDGE),
+        app[STORE], app[PUBLISHER], feed=app[SCHEDULE], clock=app[CLOCK],
+        rotation=app.get(ROTATION),
     )  # fmt: skip
     await desk.start()
     app[ORDER_DESK] = desk
     app[SOLD_OUT] = desk.sold_out_codes
     yield
+    await desk.stop()
 
 
 def setup(app: web.Application) -> None:

@@ -15,7 +15,6 @@ Decision: broadcasts are created with the monitor stream off and go straight fro
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,6 +24,7 @@ from kernel.clock import Clock
 from kernel.db import Store
 from kernel.errors import NotFound
 from kernel.publisher import Publisher
+from orchestrator.rotation.service import TOPIC as ROTATION
 from orchestrator.rotation.service import Published, Rotation
 
 from . import resources
@@ -100,14 +100,13 @@ class PlatformManager:
         await self.store.run(resources.migrate)
         for row in await self.store.run(resources.load, self.scope):
             self.rows.setdefault(row.channel, {})[row.day] = row
-        self.rotation.on_change.append(self._on_rotation)
+        self._unlisten = self.publisher.listen(ROTATION, lambda m: self._on_rotation(m.data))
         for channel in list(self.rotation.channels):
             self._watch(channel)
 
     async def stop(self) -> None:
         """Cancel the channel tasks and wait for them."""
-        with contextlib.suppress(ValueError):
-            self.rotation.on_change.remove(self._on_rotation)
+        self._unlisten()
         tasks = list(self._tasks.values())
         self._tasks.clear()
         for task in tasks:

@@ -153,7 +153,7 @@ async def _play(app, options: Options, loaded: LoadResult, db_path: Path, progre
     if sandbox is not None and options.faults > 0:
         sandbox.faults = Faults.uniform(options.faults, options.seed)
     recorder = SlotRecorder(clock)
-    rotation.on_change.append(recorder)
+    rotation.publisher.listen("rotation", lambda message: recorder(message.data))
     watcher = OverlayWatcher(app[HUB].port, rotation.channels)
     watcher.start()
     run = Run(options, loaded, db_path, recorder, watcher, time.monotonic())

@@ -1,8 +1,9 @@
 """The async rotation loop: asks the engine what is on air, sleeps until that changes.
 
 It never polls: it sleeps until the engine's next change or until a host action or a
-schedule edit wakes it. Every host action is stored before it takes effect, so a
-restart replays the same actions and lands on the same state.
+schedule edit wakes it; edits come from the schedule feed it follows. Every host action
+is stored before it takes effect, so a restart replays the same actions and lands on the
+same state.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from kernel.times import utc_iso
 from orchestrator.rotation import records
 from orchestrator.rotation.actions import KINDS
 from orchestrator.rotation.engine import Action, ChannelState, channel_state, validate_action
-from schedules import store
+from schedules.feed import Schedule, ScheduleFeed
 from schedules.model import Event
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,11 @@ class ChannelRun:
 
 @dataclass(frozen=True)
 class Published:
-    """The data of a ``rotation`` message: the channel's state and where it came from."""
+    """The data of a ``rotation`` message: the channel's state and where it came from.
+
+    Who must follow in the same tick (the overlay bridge, the platforms, the rehearsal's
+    records) listens to the topic on the publisher; the live pages subscribe.
+    """
 
     channel: str
     state: ChannelState
@@ -58,52 +63,60 @@ class Published:
 class Rotation:
     """Drive every channel of the event through the pure engine."""
 
-    def __init__(self, the_store: Store, clock: Clock, publisher: Publisher) -> None:
+    def __init__(
+        self, the_store: Store, clock: Clock, publisher: Publisher, feed: ScheduleFeed
+    ) -> None:
         self.store = the_store
         self.clock = clock
         self.publisher = publisher
+        self.feed = feed
         self.event = Event()
         self.channels: dict[str, ChannelRun] = {}
-        self.schedule_revision = 0
+        # Every channel's actions, kept for a channel the schedule drops and brings back.
+        self._actions: dict[str, list[Action]] = {}
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
-        self.on_change: list[Callable[[Published], None]] = []
+        self._saving: set[asyncio.Future] = set()
+        self._unfollow: Callable[[], None] | None = None
 
     @property
     def tz(self) -> ZoneInfo:
         return self.event.tz
 
-    async def start(self, watch_interval: float = 1.0) -> None:
-        """Load the event and the actions so far, publish, then run in the background."""
+    async def start(self) -> None:
+        """Load the actions so far, follow the schedule feed (publishing), then run."""
         await self.store.run(records.migrate)
-        await self._load()
-        self._refresh(self.clock.now(), due=None)
-        self._tasks = [
-            asyncio.create_task(self._run(), name="rotation-loop"),
-            asyncio.create_task(self._watch_schedule(watch_interval), name="schedule-watch"),
-        ]
+        self._actions = {}
+        for row in await self.store.run(records.load_actions, None):
+            self._actions.setdefault(row["channel"], []).append(_action(row))
+        self._unfollow = self.feed.follow(self._use_schedule)
+        self._tasks = [asyncio.create_task(self._run(), name="rotation-loop")]
 
     async def stop(self) -> None:
+        if self._unfollow is not None:
+            self._unfollow()
+            self._unfollow = None
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        # The last states still being written: let them land before the store closes.
+        await asyncio.gather(*self._saving, return_exceptions=True)
         self._tasks = []
 
-    async def _load(self) -> None:
-        event = await self.store.run(store.load_event) or Event()
-        rows = await self.store.run(records.load_actions, None)
-        self.schedule_revision = await self.store.run(store.schedule_revision)
-        self.event = event
+    def _use_schedule(self, schedule: Schedule) -> None:
+        """Take a published schedule: rebuild the channels, publish what moved, wake the loop."""
+        event = schedule.event or Event()
         ids = [c.id for c in event.channels] or sorted({s.channel for s in event.slots})
-        runs = {cid: self.channels.get(cid) or ChannelRun() for cid in ids}
-        for run in runs.values():
-            run.actions = []
-        for row in rows:
-            if row["channel"] in runs:
-                runs[row["channel"]].actions.append(_action(row))
-        self.channels = runs
+        self.event = event
+        self.channels = {
+            cid: self.channels.get(cid) or ChannelRun(actions=self._actions.setdefault(cid, []))
+            for cid in ids
+        }
+        self._refresh(self.clock.now(), due=None)
+        self._wake.set()
+        log.info("Schedule revision %d picked up", schedule.revision)
 
     def state(self, channel: str) -> ChannelState:
         run = self.channels.get(channel)
@@ -152,11 +165,11 @@ class Rotation:
     def _publish(self, channel: str, run: ChannelRun, due: datetime | None, now: datetime) -> None:
         message = Published(channel, run.state, run.revision, due, self.event, now)
         self.publisher.publish(TOPIC, channel, message)
-        for callback in self.on_change:
-            callback(message)
         task = asyncio.ensure_future(
             self.store.run(records.save_run_state, channel, _state_row(run))
         )
+        self._saving.add(task)
+        task.add_done_callback(self._saving.discard)
         task.add_done_callback(_log_failure)
 
     def edit_lock(self, slot, now: datetime) -> str | None:
@@ -180,23 +193,6 @@ class Rotation:
             self._wake.clear()
             await self.clock.sleep_until(soonest, self._wake)
             due = soonest if not self._wake.is_set() else None
-
-    async def _watch_schedule(self, interval: float) -> None:
-        """Pick up schedule edits (from the editor or ``pasar-live import``) without a restart."""
-        while True:
-            await asyncio.sleep(interval)
-            await self.check_schedule()
-
-    async def check_schedule(self) -> bool:
-        """Reload the event if its revision moved; return whether it did."""
-        revision = await self.store.run(store.schedule_revision)
-        if revision == self.schedule_revision:
-            return False
-        await self._load()
-        self._refresh(self.clock.now(), due=None)
-        self._wake.set()
-        log.info("Schedule revision %d picked up", revision)
-        return True
 
 
 _AIRED_TEXT = "Slot ini sudah tayang (already aired), jadi tidak bisa diubah atau dihapus."

@@ -15,6 +15,7 @@ from kernel.publisher import Publisher
 from orchestrator.rotation import records
 from orchestrator.rotation.service import TOPIC, Rotation
 from schedules import store
+from schedules.feed import ScheduleFeed
 from tests.orchestrator.helpers import T0, small_event
 
 
@@ -43,8 +44,10 @@ async def until(condition, timeout: float = 2.0) -> None:
 async def start_rotation(db_path, clock) -> tuple[Rotation, Store, Publisher]:
     the_store = Store(open_db(db_path))
     publisher = Publisher()
-    rotation = Rotation(the_store, clock, publisher)
-    await rotation.start(watch_interval=0.05)
+    feed = ScheduleFeed(the_store, publisher)
+    await feed.reload()
+    rotation = Rotation(the_store, clock, publisher, feed)
+    await rotation.start()
     return rotation, the_store, publisher
 
 
@@ -114,7 +117,7 @@ async def test_next_publishes_the_following_vendor_at_once(db_path):
 
 
 async def test_schedule_edit_is_picked_up_without_restart(db_path):
-    """A slot moved in the database shows in the running rotation after its revision bump."""
+    """A slot moved in the database shows in the running rotation once the feed publishes it."""
     clock = ManualClock(T0 + timedelta(minutes=1))
     rotation, the_store, publisher = await start_rotation(db_path, clock)
     try:
@@ -125,9 +128,65 @@ async def test_schedule_edit_is_picked_up_without_restart(db_path):
         )
         async with publisher.subscribe() as queue:
             await the_store.run(store.upsert_slot, new)
+            await rotation.feed.reload()
             message = await next_message(queue)
+            while message.topic != TOPIC:
+                message = await next_message(queue)
         row = next(r for r in message.data.state.timeline if r.slot.id == moved.id)
         assert row.start == new.start
+    finally:
+        await rotation.stop()
+        the_store.close()
+
+
+def pending_tasks() -> set[str]:
+    """What the tasks still running (but the test's own) are running."""
+    me = asyncio.current_task()
+    return {t.get_coro().__qualname__ for t in asyncio.all_tasks() if t is not me}
+
+
+ASLEEP = {"Rotation._run", "Event.wait"}  # the loop, and its wait inside the clock
+
+
+async def test_an_idle_hour_reads_nothing(db_path):
+    """Hours before the show only the loop is left, asleep on the clock; an hour reads nothing."""
+    clock = ManualClock(T0 - timedelta(hours=3))
+    rotation, the_store, _ = await start_rotation(db_path, clock)
+    calls: list[str] = []
+    run = the_store.run
+
+    async def counted(fn, *args):
+        calls.append(fn.__name__)
+        return await run(fn, *args)
+
+    try:
+        await until(lambda: clock.sleepers == 1 and pending_tasks() == ASLEEP)
+        the_store.run = counted
+        for _ in range(60):
+            clock.advance(timedelta(minutes=1))
+            await until(lambda: clock.sleepers == 1)
+        assert calls == [] and pending_tasks() == ASLEEP
+        assert rotation.state("utama").status == "off_air"
+    finally:
+        await rotation.stop()
+        the_store.close()
+
+
+async def test_a_channel_dropped_and_brought_back_keeps_its_actions(db_path):
+    """Host actions of a channel live on while a schedule leaves it out, as after a restart."""
+    clock = ManualClock(T0 + timedelta(minutes=2))
+    rotation, the_store, _ = await start_rotation(db_path, clock)
+    try:
+        await rotation.act("utama", "extend", by="host", minutes=5)
+        other = small_event()
+        other.channels = [replace(other.channels[0], id="kedua")]
+        other.slots = [replace(s, channel="kedua") for s in other.slots]
+        await the_store.run(store.save_event, other)
+        await rotation.feed.reload()
+        assert list(rotation.channels) == ["kedua"]
+        await the_store.run(store.save_event, small_event())
+        await rotation.feed.reload()
+        assert rotation.state("utama").end == T0 + timedelta(minutes=15)
     finally:
         await rotation.stop()
         the_store.close()

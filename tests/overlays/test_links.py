@@ -12,7 +12,7 @@ from aiohttp import web
 from sqlite_utils import Database
 
 from kernel.db import open_db
-from kernel.keys import CLICK_LOG, LINK_PAGES, ON_AIR_NOW, SOLD_OUT, STORE
+from kernel.keys import CLICK_LOG, LINK_PAGES, ON_AIR_NOW, SCHEDULE, SOLD_OUT, STORE
 from orchestrator.app import create_app
 from orchestrator.chat import grammar
 from overlays import links
@@ -301,11 +301,11 @@ async def test_live_badge_names_the_channel_showing_the_product(client):
 
 
 async def test_schedule_edit_shows_after_revision_change(client):
-    """A price changed in the database shows once the revision check runs again."""
+    """A price changed in the database shows once the schedule feed publishes it."""
     app = client.server.app
     changed = Product("K01", "kopi-rakyat", "Kopi Robusta Bubuk 250 g", 45000, 25, None)
     await app[STORE].run(store.upsert_product, changed)
-    app[LINK_PAGES].cache.expire()
+    await app[SCHEDULE].reload()
     _, html = await page(client, "/o/K01")
     assert "Rp 45.000" in html and "Rp 43.000" not in html
     assert "Beli di toko online" not in html

@@ -8,7 +8,12 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from schedules.commands import check_command, export_command, import_command
+from schedules.commands import (
+    RUNNING_SERVICE,
+    check_command,
+    export_command,
+    import_command,
+)
 from schedules.loader import load_paths
 from schedules.store import load_event
 
@@ -53,7 +58,7 @@ def test_import_saves_only_a_clean_event(tmp_path: Path) -> None:
     assert "TIDAK DIIMPOR" in out.getvalue() and load_event(db) is None
     out = io.StringIO()
     assert import_command(db, CSVS, out) == 0
-    assert out.getvalue() == f"DIIMPOR: {SUMMARY}, revisi 1\n"
+    assert out.getvalue() == f"DIIMPOR: {SUMMARY}, revisi 1\n{RUNNING_SERVICE}\n"
     assert load_event(db) is not None and len(load_event(db).slots) == 98
 
 

@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
-from kernel.keys import BRIDGE, ORDER_DESK, PUBLISHER, ROTATION, SOLD_OUT, STORE
+from kernel.keys import BRIDGE, ORDER_DESK, PUBLISHER, ROTATION, SCHEDULE, SOLD_OUT, STORE
 from orchestrator.orders.desk import TOPIC
 from orchestrator.orders.model import Cursor
 from schedules import store
@@ -105,14 +105,16 @@ async def test_replies_are_batched_and_paced(client, clock):
 
 
 async def test_more_stock_from_the_editor_moves_the_waiting_list_up(client):
-    """Raising a product's stock in the schedule promotes its waiting orders."""
+    """Raising a product's stock in the schedule promotes its waiting orders at once."""
     desk = client.app[ORDER_DESK]
     await desk.ingest([chat(1, "K01 10", "a1"), chat(2, "K01 3", "a2")])
     product = replace(client.app[ROTATION].event.product("K01"), stock=13)
     await client.app[STORE].run(store.upsert_product, product)
-    await client.app[ROTATION].check_schedule()
     async with client.app[PUBLISHER].subscribe() as queue:
-        assert await desk.refresh()
+        await client.app[SCHEDULE].reload()
         message = await asyncio.wait_for(queue.get(), 2)
-    assert message.topic == TOPIC and message.data["promoted"] == [2]
-    assert desk.sold_out_codes() == {"K01"}
+        while message.topic != TOPIC:
+            message = await asyncio.wait_for(queue.get(), 2)
+    assert message.data["promoted"] == [2]
+    assert desk.sold_out_codes() == {"K01"} and desk.catalog.stock["K01"].stock == 13
+    assert not await desk.refresh(), "already rebuilt when the feed published"

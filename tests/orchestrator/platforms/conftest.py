@@ -24,6 +24,7 @@ from orchestrator.platforms.zoom import Zoom
 from orchestrator.rotation.service import Rotation
 from orchestrator.sandbox import Sandbox, start_sandbox
 from schedules import store
+from schedules.feed import ScheduleFeed
 from schedules.model import Event
 from tests.orchestrator.helpers import T0, small_event
 
@@ -135,8 +136,10 @@ async def show(
     path = event_db(tmp_path / "pasar.db")
     the_store = Store(open_db(path))
     publisher = Publisher()
-    rotation = Rotation(the_store, clock, publisher)
-    await rotation.start(watch_interval=3600)
+    feed = ScheduleFeed(the_store, publisher)
+    await feed.reload()
+    rotation = Rotation(the_store, clock, publisher, feed)
+    await rotation.start()
     options = ManagerOptions(chat_reserve=100, base_url="https://pasar.example")
     manager = PlatformManager(rotation, the_store, publisher, youtube, zoom, options)
     await manager.start()

@@ -213,7 +213,7 @@ async def test_ids_from_the_event_file_are_used(show: Show) -> None:
     event = small_event()
     event.channels = [Channel("utama", "Panggung Utama", str(meeting["id"]), broadcast["id"])]
     await show.store.run(store.save_event, event)
-    assert await show.rotation.check_schedule()
+    assert (await show.rotation.feed.reload()).revision == 2
     await run_day(show)
     row = show.row()
     assert (row.meeting_id, row.broadcast_id) == (str(meeting["id"]), broadcast["id"])
