@@ -78,6 +78,8 @@ ROTATION: web.AppKey[Rotation] = web.AppKey("rotation")
 PANEL_EXTRAS: web.AppKey[list[Callable[[web.Application, str], dict]]] = web.AppKey("panel_extras")
 BRIDGE: web.AppKey[OverlayBridge] = web.AppKey("overlay_bridge")
 ORDER_DESK: web.AppKey[OrderDesk] = web.AppKey("order_desk")
+# Zoom meeting id -> our channel, as the platform side learns them (survives restarts).
+ZOOM_MEETINGS: web.AppKey[dict[str, str]] = web.AppKey("zoom_meetings")
 WEBHOOK_NOW: web.AppKey[Callable[[], float]] = web.AppKey("zoom_webhook_now")
 PLATFORMS: web.AppKey[PlatformManager] = web.AppKey("platforms")
 SANDBOX: web.AppKey[Sandbox] = web.AppKey("platform_sandbox")

@@ -84,6 +84,7 @@ class OrderDesk:
         feed: ScheduleFeed | None = None,
         clock=None,
         rotation: HostActions | None = None,
+        zoom_meetings: dict[str, str] | None = None,
         reply_every_s: float = 10.0,
     ) -> None:
         self.store, self.publisher = the_store, publisher
@@ -92,7 +93,7 @@ class OrderDesk:
         self.clock = clock or _WallClock()
         self.rotation = rotation
         self.reply_every_s = reply_every_s
-        self.zoom_meetings: dict[str, str] = {}
+        self.zoom_meetings = {} if zoom_meetings is None else zoom_meetings
         self.catalog = OrderCatalog()
         self.event: Event | None = None
         self.lookup = SlotLookup()

@@ -9,7 +9,16 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from kernel.keys import CLOCK, ORDER_DESK, PUBLISHER, ROTATION, SCHEDULE, SOLD_OUT, STORE
+from kernel.keys import (
+    CLOCK,
+    ORDER_DESK,
+    PUBLISHER,
+    ROTATION,
+    SCHEDULE,
+    SOLD_OUT,
+    STORE,
+    ZOOM_MEETINGS,
+)
 from orchestrator.orders.desk import OrderDesk
 from orchestrator.orders.pages import (
     change_status,
@@ -21,6 +30,7 @@ from orchestrator.orders.pages import (
     vendor_export,
     vendor_page,
 )
+from orchestrator.platforms.ledger import MEETING_TOPIC
 
 
 async def desk_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -28,7 +38,7 @@ async def desk_ctx(app: web.Application) -> AsyncIterator[None]:
     listens to its ``orders`` messages) run."""
     desk = OrderDesk(
         app[STORE], app[PUBLISHER], feed=app[SCHEDULE], clock=app[CLOCK],
-        rotation=app.get(ROTATION),
+        rotation=app.get(ROTATION), zoom_meetings=app[ZOOM_MEETINGS],
     )  # fmt: skip
     await desk.start()
     app[ORDER_DESK] = desk
@@ -39,6 +49,11 @@ async def desk_ctx(app: web.Application) -> AsyncIterator[None]:
 
 def setup(app: web.Application) -> None:
     """Add the order desk and the orders pages (the host's list, each vendor's link)."""
+    # Meeting ids are published by the platform side from the moment each is known, even
+    # before the desk starts: keep them from set-up on.
+    meetings: dict[str, str] = {}
+    app[ZOOM_MEETINGS] = meetings
+    app[PUBLISHER].listen(MEETING_TOPIC, lambda m: meetings.__setitem__(str(m.data), m.channel))
     app.cleanup_ctx.append(desk_ctx)
     app.router.add_get("/orders", orders_page)
     app.router.add_get("/orders/events", orders_events)

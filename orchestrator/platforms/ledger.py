@@ -26,6 +26,7 @@ from .retry import NowSource
 TOPIC = "platform"
 PANEL_TOPIC = "panel.platform"  # the panel's live feed refreshes on topics "panel*"
 LIVE_TOPIC = "platform.live"  # a broadcast went live (the go_live step); data: its chat id
+MEETING_TOPIC = "platform.meeting"  # a channel's Zoom meeting is known; data: its id
 BY_STEP = {ENSURED: "ready", LIVE: "live", FINISHED: "complete"}
 
 
@@ -104,6 +105,8 @@ class Ledger:
         row = row.but(updated_at=self.clock.now())
         await self.store.run(resources.save, row)
         self.rows.setdefault(row.channel, {})[row.day] = row
+        if row.meeting_id:  # from the moment its id is saved, its chat is this channel's
+            self.publisher.publish(MEETING_TOPIC, row.channel, row.meeting_id)
         self.publish(row.channel)
         return row
 

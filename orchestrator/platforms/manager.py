@@ -29,7 +29,7 @@ from orchestrator.rotation.service import Published, Rotation
 
 from . import resources
 from .errors import PlatformError
-from .ledger import Ledger
+from .ledger import MEETING_TOPIC, Ledger
 from .lifecycle import ANNOUNCE, ENSURE, FINISH, GO_LIVE, Due, plan
 from .resources import FINISHED, Resources
 from .steps import Steps
@@ -100,6 +100,8 @@ class PlatformManager:
         await self.store.run(resources.migrate)
         for row in await self.store.run(resources.load, self.scope):
             self.rows.setdefault(row.channel, {})[row.day] = row
+            if row.meeting_id:  # meetings made before a restart still feed their channel
+                self.publisher.publish(MEETING_TOPIC, row.channel, row.meeting_id)
         self._unlisten = self.publisher.listen(ROTATION, lambda m: self._on_rotation(m.data))
         for channel in list(self.rotation.channels):
             self._watch(channel)
