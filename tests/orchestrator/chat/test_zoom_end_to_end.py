@@ -3,6 +3,7 @@ them to the real service process for the meeting the service created itself."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -52,10 +53,12 @@ async def test_chat_in_the_services_own_meeting_becomes_orders_also_after_a_rest
             first = await sandbox.send_zoom_chat(int(meeting_id), "mau K01 2 kak", "Sari")
             assert first.status == 200 and '"ok"' in first.response_text, first.response_text
             assert orders(db_path) == [("zoom", "utama", "K01", 2)]
-            service.kill()
+            await asyncio.to_thread(service.kill)
             await service.start()
             again = await sandbox.send_zoom_chat(int(meeting_id), "K01 1", "Budi")
             assert again.status == 200 and '"ok"' in again.response_text, again.response_text
             assert orders(db_path)[-1] == ("zoom", "utama", "K01", 1)
         finally:
-            service.stop()
+            # Off the loop: the in-process sandbox must keep answering the calls the
+            # service makes while it shuts down, or both wait for each other.
+            await asyncio.to_thread(service.stop)
