@@ -8,11 +8,14 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from aiohttp import FormData
 
 from kernel.keys import ORDER_DESK, STORE
 from orchestrator.app import create_app
 from orchestrator.chat.webhook import encrypted_token, signature, verify
 from orchestrator.orders import store as order_store
+from schedules.export import export_yaml
+from tests.conftest import login
 from tests.orchestrator.helpers import T0, save
 from tests.orchestrator.orders.helpers import SECRET, signed, zoom_event
 
@@ -191,3 +194,20 @@ async def test_a_chunked_body_over_the_limit_is_refused_early(client):
                "x-zm-request-timestamp": str(int(time.time()))}  # fmt: skip
     resp = await client.post("/webhooks/zoom", data=chunks(), headers=headers)
     assert resp.status == 413
+
+
+async def test_a_meeting_uploaded_in_the_event_file_is_known_at_once(client, event):
+    """Right after an upload names a new meeting, its chat feeds the channel (no ~80 s wait)."""
+    csrf = await login(client, "organiser")
+    changed = replace(event, channels=[replace(event.channels[0], zoom_meeting_id="5550001")])
+    form = FormData()
+    form.add_field("csrf_token", csrf)
+    form.add_field("files", export_yaml(changed).encode(), filename="acara.yaml")
+    form.add_field("confirm", "1")
+    resp = await client.post("/editor/upload", data=form)
+    assert resp.status == 200, await resp.text()
+    message = zoom_event("z-new", "K01 1")
+    message["payload"]["object"]["id"] = 5550001
+    body, headers = signed(message)
+    answer = await (await client.post("/webhooks/zoom", data=body, headers=headers)).json()
+    assert answer["status"] == "ok" and len(answer["orders"]) == 1
