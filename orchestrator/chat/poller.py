@@ -19,9 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from kernel.clock import Clock
+from kernel.times import JAKARTA
 from orchestrator.chat.items import PLATFORM, read_items
 from orchestrator.chat.seams import ChatSource, OrderSink, QuotaPlanner
 from orchestrator.orders.model import Cursor
@@ -37,7 +37,6 @@ log = logging.getLogger(__name__)
 TOPIC = "panel.chat"
 POLLING, STOPPED, ERROR, IDLE = "polling", "stopped", "error", "idle"
 ENDED = "chatEnded"  # the reason a poller reports when its chat is over for good
-JAKARTA = ZoneInfo("Asia/Jakarta")
 # Reasons after which reading this chat again cannot help.
 FATAL = frozenset({"liveChatNotFound", "liveChatDisabled", "forbidden"})
 
