@@ -12,6 +12,7 @@ from pathlib import Path
 from kernel.db import open_db
 from kernel.errors import PasarError
 from orchestrator.chat.parse_command import run_parse_chat
+from orchestrator.checkout import qris_command
 from orchestrator.orders import export as orders_export
 from orchestrator.platforms import auth_command
 from orchestrator.rehearsal import command as rehearse_command
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     orders_export.add_cli(sub)
     auth_command.add_parser(sub)
     rehearse_command.add_parser(sub)
+    qris_command.add_parser(sub)
     return parser
 
 
@@ -102,6 +104,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         logging.basicConfig(level="WARNING", format="%(levelname)s %(name)s: %(message)s")
         return rehearse_command.run(args, create_app)
+    if args.command == "qris":
+        return qris_command.run(args, sys.stdout, sys.stderr)
     if args.command == "orders":
         return orders_export.run_cli(args)
     return _dispatch_db(args)
