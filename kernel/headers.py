@@ -19,20 +19,23 @@ DEFAULT_CSP = (
 FRAMEABLE = ("/overlay/",)
 
 
-def headers_for(path: str, present: set[str]) -> dict[str, str]:
-    """The security headers an answer on ``path`` lacks, given the (lower-case) ones it has."""
-    wanted = {
-        "X-Content-Type-Options": "nosniff",
-        # Login links carry a token in the query: never send the address to other sites.
-        "Referrer-Policy": "same-origin",
-        "Content-Security-Policy": DEFAULT_CSP,
-    }
-    if not path.startswith(FRAMEABLE):
-        wanted["X-Frame-Options"] = "DENY"
-    return {k: v for k, v in wanted.items() if k.lower() not in present}
+_ALWAYS = (
+    ("X-Content-Type-Options", "nosniff"),
+    # Login links carry a token in the query: never send the address to other sites.
+    ("Referrer-Policy", "same-origin"),
+    ("Content-Security-Policy", DEFAULT_CSP),
+)
+_NOT_FRAMED = (*_ALWAYS, ("X-Frame-Options", "DENY"))
+
+
+def headers_for(path: str) -> tuple[tuple[str, str], ...]:
+    """The security headers an answer on ``path`` must carry, unless it set its own."""
+    return _ALWAYS if path.startswith(FRAMEABLE) else _NOT_FRAMED
 
 
 async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
     """``on_response_prepare``: fill in what the handler did not set itself."""
-    present = {k.lower() for k in response.headers}
-    response.headers.update(headers_for(request.path, present))
+    headers = response.headers  # case-insensitive: "in" finds any spelling
+    for name, value in headers_for(request.path):
+        if name not in headers:
+            headers[name] = value
