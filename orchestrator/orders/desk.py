@@ -13,10 +13,10 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from aiohttp import web
 
+from kernel.clock import Clock, RealClock
 from orchestrator.orders import host_writes, writes
 from orchestrator.orders import store as order_store
 from orchestrator.orders.catalog import OrderCatalog
@@ -36,11 +36,6 @@ from schedules.model import Event
 log = logging.getLogger(__name__)
 
 TOPIC = "orders"
-
-
-class _WallClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 @dataclass
@@ -65,13 +60,13 @@ class OrderDesk:
         the_store: Store,
         publisher: Publisher,
         *,
-        clock=None,
+        clock: Clock | None = None,
         rotation=None,
         bridge=None,
         reply_every_s: float = 10.0,
     ) -> None:
         self.store, self.publisher = the_store, publisher
-        self.clock = clock or _WallClock()
+        self.clock: Clock = clock or RealClock()
         self.rotation, self.bridge = rotation, bridge
         self.reply_every_s = reply_every_s
         self.zoom_meetings: dict[str, str] = {}

@@ -16,6 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
+from kernel.clock import Clock
 from orchestrator.errors import NotFound, StartupError
 from orchestrator.rotation.service import Rotation
 from orchestrator.sandbox import Sandbox, start_sandbox
@@ -121,14 +122,13 @@ async def _local(app: web.Application, clock: Any) -> Wired:
     )
 
 
-def scaled_policy(clock: Any) -> RetryPolicy:
+def scaled_policy(clock: Clock) -> RetryPolicy:
     """Back off in the clock's time: a rehearsal at 600x waits 600 times less.
 
     The sandbox runs on the same clock, so its rate limits and chat windows shrink too;
     a real-time backoff there would outlast them.
     """
-    speed = float(getattr(clock, "speed", 1.0) or 1.0)
-    return RetryPolicy(time_scale=1.0 / speed)
+    return RetryPolicy(time_scale=1.0 / clock.speed)
 
 
 def codes_on_air(rotation: Rotation, channel: str) -> tuple[str, ...]:

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .clock import clock_sleep
 from .errors import SandboxError
 from .state import SandboxState
 
@@ -284,7 +283,7 @@ class Audience:
                     self._emit_one(self._origin + timedelta(seconds=self._timed * step))
             except SandboxError:
                 return
-            await clock_sleep(self.state.clock, step)
+            await self.state.clock.sleep(step)
 
     async def wait_sent(self, count: int) -> list[SentMessage]:
         """Wait until at least `count` messages have been typed."""

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from .clock import rfc3339
 from .errors import YouTubeError
+from .times import rfc3339
 
 MIN_PAGE, MAX_PAGE, DEFAULT_PAGE = 200, 2000, 500
 MAX_INSERT_CHARS = 200

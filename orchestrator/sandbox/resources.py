@@ -11,8 +11,8 @@ from typing import Any
 from aiohttp import web
 
 from .chat import decode_token, encode_token
-from .clock import rfc3339
 from .errors import YouTubeError, bad_value, required
+from .times import rfc3339
 
 PRIVACY = frozenset({"public", "private", "unlisted"})
 RESOLUTIONS = frozenset({"240p", "360p", "480p", "720p", "1080p", "1440p", "2160p", "variable"})

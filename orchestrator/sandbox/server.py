@@ -11,9 +11,10 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from kernel.clock import Clock
+
 from .appkeys import STATE_KEY
 from .audience import Audience
-from .clock import Clock
 from .errors import OAuthError, SandboxError, YouTubeError, ZoomError
 from .faults import Fault, Faults
 from .state import SandboxConfig, SandboxState

@@ -9,7 +9,6 @@ from aiohttp import web
 
 from .appkeys import STATE_KEY
 from .chat import DEFAULT_PAGE, MAX_PAGE, MIN_PAGE
-from .clock import rfc3339
 from .errors import YouTubeError
 from .resources import (
     int_param,
@@ -21,6 +20,7 @@ from .resources import (
     split_ids,
 )
 from .state import SandboxState
+from .times import rfc3339
 
 PREFIX = "/youtube/v3"
 BROADCAST_PARTS = frozenset({"id", "snippet", "contentDetails", "status", "monetizationDetails"})

@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from orchestrator.sandbox import ManualClock, Sandbox, make_message
-from orchestrator.sandbox.clock import rfc3339
+from kernel.clock import ManualClock
+from orchestrator.sandbox import Sandbox, make_message
+from orchestrator.sandbox.times import rfc3339
 from tests.orchestrator.sandbox.helpers import run
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "chat-dev.jsonl"
@@ -124,12 +125,12 @@ async def test_run_types_by_the_sandbox_clock(
     start = clock.now()
     audience = sandbox.audience(show.chat_id, lambda: on_air, rate=2.0, seed=1)
     typing = asyncio.create_task(audience.run())
-    clock.advance(5)
+    clock.advance(timedelta(seconds=5))
     sent = await asyncio.wait_for(audience.wait_sent(10), timeout=5)
     expected_times = [rfc3339(start + timedelta(seconds=0.5 * k)) for k in range(1, 11)]
     assert [m.published_at for m in sent] == expected_times
     on_air[:] = ["M12"]
-    clock.advance(5)
+    clock.advance(timedelta(seconds=5))
     sent = await asyncio.wait_for(audience.wait_sent(20), timeout=5)
     assert len(sent) == 20
     ordered = {
@@ -137,6 +138,6 @@ async def test_run_types_by_the_sandbox_clock(
     }
     assert ordered <= {"M12"}
     sandbox.state.youtube.chats[show.chat_id].ended_at = clock.now()
-    clock.advance(5)
+    clock.advance(timedelta(seconds=5))
     await asyncio.wait_for(typing, timeout=5)
     assert len(audience.sent) == 20

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from googleapiclient.errors import HttpError
 
-from orchestrator.sandbox import Sandbox, ScaledClock, start_sandbox
+from kernel.clock import ScaledClock
+from orchestrator.sandbox import Sandbox, start_sandbox
 from tests.orchestrator.sandbox.helpers import Show, reason, run
 
 
@@ -113,7 +114,7 @@ async def test_chat_ends_after_complete(
     assert await refused(youtube, show, last["nextPageToken"]) == (403, "liveChatEnded")
     with pytest.raises(Exception, match="liveChatEnded"):
         sandbox.add_chat_message(show.chat_id, "telat")
-    clock.advance(timedelta(minutes=11).total_seconds())
+    clock.advance(timedelta(minutes=11))
     assert await refused(youtube, show, before["nextPageToken"]) == (403, "liveChatEnded")
 
 
@@ -149,5 +150,7 @@ async def test_polling_interval_is_configurable_and_scaled() -> None:
     """pollingIntervalMillis follows the config and shrinks with a faster clock."""
     async with await start_sandbox(polling_interval_ms=3000) as plain:
         assert plain.state.polling_interval_ms() == 3000
-    async with await start_sandbox(clock=ScaledClock(10.0), polling_interval_ms=3000) as fast:
+    now = datetime.now(UTC)
+    fast_clock = ScaledClock(now, now, 10.0)
+    async with await start_sandbox(clock=fast_clock, polling_interval_ms=3000) as fast:
         assert fast.state.polling_interval_ms() == 300

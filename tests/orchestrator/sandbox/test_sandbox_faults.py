@@ -11,7 +11,8 @@ import pytest
 from googleapiclient.errors import HttpError
 from zoomus import ZoomClient
 
-from orchestrator.sandbox import Faults, ManualClock, Sandbox
+from kernel.clock import ManualClock
+from orchestrator.sandbox import Faults, Sandbox
 from tests.orchestrator.sandbox.helpers import BROADCAST, reason, run
 
 
