@@ -68,6 +68,7 @@ class Run:
     audiences: list = field(default_factory=list)
     quota_by_day: dict[str, int] = field(default_factory=dict)
     browser_revs: dict[str, int] = field(default_factory=dict)
+    skips: list[tuple[datetime, datetime]] = field(default_factory=list)  # simulated spans
 
 
 Progress = Callable[[dict], None]
@@ -157,7 +158,9 @@ async def _play(app, options: Options, loaded: LoadResult, db_path: Path, progre
     ticks = 0
     while clock.now() < last_end + FINISH_GRACE:
         _sample_quota(run, sandbox, clock.now(), loaded.event.tz)
-        _skip_quiet_hours(rotation, clock, timedelta(minutes=options.lead_minutes))
+        skipped = _skip_quiet_hours(rotation, clock, timedelta(minutes=options.lead_minutes))
+        if skipped is not None:
+            run.skips.append(skipped)
         if progress is not None and ticks % 5 == 0:
             progress(await _progress_line(app, run, last_end))
         ticks += 1
@@ -181,20 +184,27 @@ def _sample_quota(run: Run, sandbox, now: datetime, tz) -> None:
     run.quota_by_day[day] = max(run.quota_by_day.get(day, 0), used)
 
 
-def _skip_quiet_hours(rotation, clock: ScaledClock, lead: timedelta) -> None:
-    """Jump over the hours between shows, stopping in time for the platform set-up."""
+def _skip_quiet_hours(
+    rotation, clock: ScaledClock, lead: timedelta
+) -> tuple[datetime, datetime] | None:
+    """Jump over the hours between shows, stopping in time for the platform set-up.
+
+    Returns the simulated span skipped, if any, so the report can leave it out of rates.
+    """
     now = clock.now()
     states = [rotation.state(c) for c in rotation.channels]
     if any(s.status != "off_air" for s in states):
-        return
+        return None
     if any(s.start is not None and now - s.start < FINISH_GRACE for s in states):
-        return  # a day just ended: let the platforms close it first
+        return None  # a day just ended: let the platforms close it first
     upcoming = [s.next_start for s in states if s.next_start is not None]
     if not upcoming:
-        return
+        return None
     target = min(upcoming) - lead - QUIET_MARGIN
-    if target > now + QUIET_MARGIN:
-        clock.skip_to(target)
+    if target <= now + QUIET_MARGIN:
+        return None
+    clock.skip_to(target)
+    return now, target
 
 
 async def _settle(app, timeout: float = 10.0) -> None:
