@@ -73,7 +73,9 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
     # The work is done before the answer is late, so a client that gives up cannot know
     # whether its create happened: exactly the case that must not lead to a second create.
     response = await handler(request)
-    await asyncio.sleep(fault.delay)
+    # Late in the sandbox clock's time: at 600x a 0.5 s slow answer is under a millisecond,
+    # not five simulated minutes in which nobody reads the chat. (Manual clocks run at 1.)
+    await asyncio.sleep(fault.delay / state.clock.speed)
     return response
 
 
