@@ -9,7 +9,8 @@ import pytest
 from googleapiclient.errors import HttpError
 
 from kernel.clock import ScaledClock
-from orchestrator.sandbox import Sandbox, start_sandbox
+from orchestrator.sandbox import Sandbox, resources, start_sandbox
+from orchestrator.sandbox import youtube as sandbox_youtube
 from tests.orchestrator.sandbox.helpers import Show, reason, run
 
 
@@ -51,6 +52,28 @@ async def test_page_shape_and_message_fields(
     assert paid["snippet"]["type"] == "superChatEvent"
     assert details["amountMicros"] == "20000000000" and details["currency"] == "IDR"
     assert details["userComment"] == "M12 1"
+
+
+async def test_message_etags_are_hashed_once(
+    sandbox: Sandbox, youtube: Any, prepare_show: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading a page again gives the same etags without hashing its messages again."""
+    show = await prepare_show()
+    for n in range(5):
+        sandbox.add_chat_message(show.chat_id, f"K01 {n + 1}")
+    hashed: list[str] = []
+
+    def counting(resource: dict[str, Any]) -> str:
+        hashed.append(resource["id"])
+        return resources.etag(resource)
+
+    monkeypatch.setattr(sandbox_youtube, "etag", counting)
+    first, again = await page(youtube, show), await page(youtube, show)
+    assert [m["etag"] for m in first["items"]] == [m["etag"] for m in again["items"]]
+    assert sorted(hashed) == sorted(m["id"] for m in first["items"])
+    assert first["items"][0]["etag"] == resources.etag(
+        sandbox.state.youtube.chats[show.chat_id].messages[0]
+    )
 
 
 async def test_tokens_are_stable(sandbox: Sandbox, youtube: Any, prepare_show: Any) -> None:
