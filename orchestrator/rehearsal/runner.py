@@ -32,6 +32,9 @@ from schedules.loader import LoadResult, load_paths
 
 QUIET_MARGIN = timedelta(minutes=2)
 FINISH_GRACE = timedelta(minutes=3)
+# How long after a day's end a skip waits for a chat poller still reading the day's last
+# messages: the platforms serve an ended chat for 10 minutes, then refuse it.
+DRAIN_LIMIT = timedelta(minutes=12)
 
 
 class RehearsalError(Exception):
@@ -158,7 +161,8 @@ async def _play(app, options: Options, loaded: LoadResult, db_path: Path, progre
     ticks = 0
     while clock.now() < last_end + FINISH_GRACE:
         _sample_quota(run, sandbox, clock.now(), loaded.event.tz)
-        skipped = _skip_quiet_hours(rotation, clock, timedelta(minutes=options.lead_minutes))
+        lead = timedelta(minutes=options.lead_minutes)
+        skipped = _skip_quiet_hours(rotation, clock, lead, draining=_draining(app))
         if skipped is not None:
             run.skips.append(skipped)
         if progress is not None and ticks % 5 == 0:
@@ -185,18 +189,23 @@ def _sample_quota(run: Run, sandbox, now: datetime, tz) -> None:
 
 
 def _skip_quiet_hours(
-    rotation, clock: ScaledClock, lead: timedelta
+    rotation, clock: ScaledClock, lead: timedelta, draining: bool = False
 ) -> tuple[datetime, datetime] | None:
     """Jump over the hours between shows, stopping in time for the platform set-up.
 
+    ``draining`` says a chat poller is still reading: a skip then would take its chat
+    past the platform's grace and lose the day's last messages, so it waits (a while).
     Returns the simulated span skipped, if any, so the report can leave it out of rates.
     """
     now = clock.now()
     states = [rotation.state(c) for c in rotation.channels]
     if any(s.status != "off_air" for s in states):
         return None
-    if any(s.start is not None and now - s.start < FINISH_GRACE for s in states):
+    ended = [now - s.start for s in states if s.start is not None]
+    if any(since < FINISH_GRACE for since in ended):
         return None  # a day just ended: let the platforms close it first
+    if draining and any(since < DRAIN_LIMIT for since in ended):
+        return None
     upcoming = [s.next_start for s in states if s.next_start is not None]
     if not upcoming:
         return None
@@ -215,6 +224,12 @@ async def _settle(app, timeout: float = 10.0) -> None:
         if pollers is None or not any(pollers.running(c) for c in app[ROTATION].channels):
             return
         await asyncio.sleep(0.1)
+
+
+def _draining(app) -> bool:
+    """Whether any chat poller is still reading (a day's chat is read to its end)."""
+    pollers = _pollers(app)
+    return pollers is not None and any(pollers.running(c) for c in app[ROTATION].channels)
 
 
 def _pollers(app):
