@@ -165,6 +165,9 @@ async def _play(app, options: Options, loaded: LoadResult, db_path: Path, progre
         skipped = _skip_quiet_hours(rotation, clock, lead, draining=_draining(app))
         if skipped is not None:
             run.skips.append(skipped)
+            # Nothing is on air: freeze the day's chat (the sandbox and its audience keep
+            # every message) so full collections during the next show do not rescan it.
+            settle_memory()
         if progress is not None and ticks % 5 == 0:
             progress(await _progress_line(app, run, last_end))
         ticks += 1
