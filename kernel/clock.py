@@ -1,8 +1,11 @@
-"""Clocks for the rotation loop: real time, time a test moves by hand, and sped-up time.
+"""The one clock of the service: real time, time a test moves by hand, and sped-up time.
 
-The loop only ever asks a clock for ``now()`` and sleeps with ``sleep_until``; giving it
-a ``ManualClock`` lets tests drive a whole day without sleeping, and a ``ScaledClock``
-lets a demo run an event in minutes and hop over the quiet hours.
+Everything that needs the time (the rotation loop, the platforms, the order desk, the
+sandbox and its audience) asks a clock for ``now()`` and sleeps on it with
+``sleep_until`` or ``sleep``; giving it a ``ManualClock`` lets tests drive a whole day
+without sleeping, and a ``ScaledClock`` lets a rehearsal run an event in minutes and hop
+over the quiet hours. Sleeps are in simulated time, so a skip or a manual advance wakes
+them; ``speed`` says how many simulated seconds pass in a real one.
 """
 
 from __future__ import annotations
@@ -13,7 +16,12 @@ from typing import Protocol
 
 
 class Clock(Protocol):
-    """Where the rotation loop gets the time from."""
+    """Where everything that needs the time gets it from."""
+
+    @property
+    def speed(self) -> float:
+        """Simulated seconds per real second (1 for real and manual time)."""
+        ...
 
     def now(self) -> datetime:
         """Return the current time as an aware UTC datetime."""
@@ -21,6 +29,10 @@ class Clock(Protocol):
 
     async def sleep_until(self, moment: datetime, wake: asyncio.Event | None = None) -> None:
         """Return at ``moment``, or earlier once ``wake`` is set."""
+        ...
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` of the clock's time."""
         ...
 
 
@@ -46,8 +58,26 @@ async def _wait(events: list[asyncio.Event], timeout: float | None) -> None:
             waiter.cancel()
 
 
-class RealClock:
+class _Sleeps:
+    """``sleep`` in terms of ``sleep_until``, so skips and manual advances wake it too."""
+
+    def now(self) -> datetime:
+        raise NotImplementedError
+
+    async def sleep_until(self, moment: datetime, wake: asyncio.Event | None = None) -> None:
+        raise NotImplementedError
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds <= 0:
+            await asyncio.sleep(0)  # still a turn for others, as asyncio.sleep(0) gives
+            return
+        await self.sleep_until(self.now() + timedelta(seconds=seconds))
+
+
+class RealClock(_Sleeps):
     """The wall clock."""
+
+    speed = 1.0
 
     def now(self) -> datetime:
         return datetime.now(UTC)
@@ -62,8 +92,10 @@ class RealClock:
             await _wait(events, left)
 
 
-class ManualClock:
+class ManualClock(_Sleeps):
     """A clock that only moves when told to; sleepers wake as it passes their moment."""
+
+    speed = 1.0
 
     def __init__(self, start: datetime) -> None:
         self._now = _aware(start)
@@ -103,7 +135,7 @@ class ManualClock:
             self._sleepers.remove(sleeper)
 
 
-class ScaledClock:
+class ScaledClock(_Sleeps):
     """Simulated time running ``speed`` times faster than real time, from ``start_sim``.
 
     ``start_real`` is the real moment that maps to ``start_sim``; ``real`` is the clock

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from orchestrator.platforms.manager import PlatformManager
     from orchestrator.rotation.service import Rotation
     from orchestrator.sandbox import Sandbox
+    from orchestrator.sandbox.state import SandboxState
     from orchestrator.sessions import SessionBook
     from orchestrator.settings import Settings
     from overlays.clicks import ClickLog
@@ -84,3 +85,6 @@ WEBHOOK_NOW: web.AppKey[Callable[[], float]] = web.AppKey("zoom_webhook_now")
 PLATFORMS: web.AppKey[PlatformManager] = web.AppKey("platforms")
 SANDBOX: web.AppKey[Sandbox] = web.AppKey("platform_sandbox")
 POLLERS: web.AppKey[ChatPollers] = web.AppKey("chat_pollers")
+
+# -- the sandbox's own app (the fake YouTube and Zoom servers) ---------------------------
+SANDBOX_STATE: web.AppKey[SandboxState] = web.AppKey("sandbox_state")

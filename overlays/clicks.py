@@ -12,7 +12,7 @@ milliseconds one write takes. Under a burst the 500-row trigger writes sooner, s
 at risk. ``tests/overlays/test_clicks_crash.py`` measures it on the real service: at a
 steady 150 clicks/s the oldest lost click was 0.95 s old at the kill (143 of 436 lost);
 at full speed (~2,000/s) 0.25 s. Committed batches survive a process crash because the
-database runs in WAL mode with ``synchronous=NORMAL`` (see ``schedules.db.open_db``);
+database runs in WAL mode with ``synchronous=NORMAL`` (see ``kernel.db.open_db``);
 only an OS crash or a power cut can lose more.
 """
 

@@ -14,9 +14,9 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Protocol
 
+from kernel.clock import Clock, RealClock
 from kernel.db import Store
 from kernel.publisher import Publisher
 from orchestrator.chat.replies import (
@@ -37,11 +37,6 @@ from schedules.model import Event
 log = logging.getLogger(__name__)
 
 TOPIC = "orders"
-
-
-class _WallClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 class ChannelActions(Protocol):
@@ -82,7 +77,7 @@ class OrderDesk:
         publisher: Publisher,
         *,
         feed: ScheduleFeed | None = None,
-        clock=None,
+        clock: Clock | None = None,
         rotation: HostActions | None = None,
         zoom_meetings: dict[str, str] | None = None,
         reply_every_s: float = 10.0,
@@ -90,7 +85,7 @@ class OrderDesk:
         self.store, self.publisher = the_store, publisher
         self._own_feed = feed is None
         self.feed = feed or ScheduleFeed(the_store, Publisher())  # heard by nobody else
-        self.clock = clock or _WallClock()
+        self.clock: Clock = clock or RealClock()
         self.rotation = rotation
         self.reply_every_s = reply_every_s
         self.zoom_meetings = {} if zoom_meetings is None else zoom_meetings

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from kernel.clock import Clock, ScaledClock
+from kernel.clock import Clock
 from kernel.errors import NotFound, StartupError
 from kernel.keys import CLOCK, SANDBOX, SETTINGS, STORE
 from kernel.publisher import Message, Publisher
@@ -127,8 +127,7 @@ def scaled_policy(clock: Clock) -> RetryPolicy:
     The sandbox runs on the same clock, so its rate limits and chat windows shrink too;
     a real-time backoff there would outlast them.
     """
-    speed = clock.speed if isinstance(clock, ScaledClock) else 1.0
-    return RetryPolicy(time_scale=1.0 / speed)
+    return RetryPolicy(time_scale=1.0 / clock.speed)
 
 
 def codes_on_air(rotation: Rotation, channel: str) -> tuple[str, ...]:

@@ -53,6 +53,14 @@ def run(args: argparse.Namespace, app_factory: AppFactory, out: TextIO = sys.std
         f" masalah, {data['real_seconds']} s nyata",
         file=out,
     )
+    a = h["audience"]
+    print(
+        f"Per slot penjual ({a['vendor_slots']}): pesanan min/median/maks {a['orders_min']}/"
+        f"{a['orders_median']}/{a['orders_max']}, chat {a['rate_min']}-{a['rate_max']} pesan/menit"
+        f" (target {a['rate_expected']} ±50%), kuota YouTube maks {h['max_quota_units']}"
+        " unit/hari",
+        file=out,
+    )
     print(f"Laporan: {html_path}\nJSON   : {json_path}")
     return 0 if data["ok"] else 1
 

@@ -1,7 +1,9 @@
 """The rehearsal report: figures from the run's records, written as JSON and HTML.
 
 The audience's record of what it typed is the truth for orders: per vendor, the units
-its viewers still hold after their cancels must equal the units the service logged.
+its viewers still hold after their cancels must equal the units the service logged. And
+every vendor slot on air must have received chat orders at the audience's rate
+(``coverage``): totals that match can still hide vendors nobody ordered from.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from kernel.db import open_db
 from kernel.formatting import local_time
 from kernel.times import parse_utc
 from kernel.web import make_templates
-from orchestrator.rehearsal import problems
+from orchestrator.rehearsal import coverage, problems
 from orchestrator.rehearsal.runner import Run
 from schedules.model import Event
 
@@ -76,6 +78,56 @@ def order_figures(run: Run, db) -> dict[str, Any]:
     }
 
 
+def coverage_rows(run: Run, db) -> list[coverage.SlotCoverage]:
+    """Each aired slot's orders and chat, from the desk's tables and the rotation's record."""
+    slots = {s.id: s for s in run.loaded.event.slots}
+    aired = [
+        coverage.OnAir(slots[a.slot_id], a.due, a.end or slots[a.slot_id].end)
+        for a in run.recorder.aired.values()
+        if a.slot_id in slots
+    ]
+    rate = run.options.audience if run.sandbox_state is not None else 0.0
+    return coverage.slot_coverage(
+        aired, _orders_by_slot(db), _published_by_channel(db), rate, run.skips
+    )
+
+
+def _orders_by_slot(db) -> dict[tuple[str, str], int]:
+    if not db["orders"].exists():
+        return {}
+    rows = db.query(
+        "SELECT slot_id, vendor_id, count(*) AS n FROM orders"
+        " WHERE slot_id IS NOT NULL GROUP BY slot_id, vendor_id"
+    )
+    return {(r["slot_id"], r["vendor_id"]): r["n"] for r in rows}
+
+
+def _published_by_channel(db) -> dict[str, list[datetime]]:
+    if not db["chat_messages"].exists():
+        return {}
+    times: dict[str, list[datetime]] = defaultdict(list)
+    for row in db.query(
+        "SELECT channel, published_utc FROM chat_messages WHERE published_utc IS NOT NULL"
+    ):
+        times[row["channel"]].append(parse_utc(row["published_utc"]))
+    return {channel: sorted(moments) for channel, moments in times.items()}
+
+
+def coverage_figures(rows: Iterable[coverage.SlotCoverage], tz) -> list[dict]:
+    """Per aired slot: time on air, orders for its vendor, chat messages per minute."""
+    return [_coverage_row(r, tz) for r in rows]
+
+
+def _coverage_row(r: coverage.SlotCoverage, tz) -> dict:
+    return {
+        "id": r.slot.id, "channel": r.slot.channel, "vendor": r.slot.vendor_id,
+        "on_air": f"{local_time(r.start, tz)}–{local_time(r.end, tz)}",
+        "minutes": round(r.seconds / 60, 1), "orders": r.orders, "messages": r.messages,
+        "per_minute": None if r.per_minute is None else round(r.per_minute, 1),
+        "judged": r.judged,
+    }  # fmt: skip
+
+
 def sold_out_times(event: Event, rows: list[dict]) -> dict[str, datetime]:
     """When each product with stock had its last unit taken, by the orders' times."""
     stock = {p.code: p.stock for p in event.products if p.stock is not None}
@@ -91,9 +143,9 @@ def sold_out_times(event: Event, rows: list[dict]) -> dict[str, datetime]:
     return result
 
 
-def slot_figures(run: Run) -> list[dict]:
-    """Per day and channel: each slot's scheduled time, when it aired, how late."""
-    event, aired = run.loaded.event, run.recorder.aired
+def slot_figures(run: Run, covered: Mapping[str, dict] | None = None) -> list[dict]:
+    """Per day and channel: each slot's scheduled time, when it aired, how late, its chat."""
+    event, aired, covered = run.loaded.event, run.recorder.aired, covered or {}
     days: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for slot in sorted(event.slots, key=lambda s: (s.channel, s.start)):
         record = aired.get(slot.id)
@@ -104,6 +156,8 @@ def slot_figures(run: Run) -> list[dict]:
             "due": local_time(record.due, event.tz, seconds=True) if record else None,
             "aired": local_time(record.seen, event.tz, seconds=True) if record else None,
             "late_s": round(record.late_s, 2) if record else None,
+            "orders": covered.get(slot.id, {}).get("orders"),
+            "per_minute": covered.get(slot.id, {}).get("per_minute"),
         })  # fmt: skip
     return [
         {"date": day, "channel": channel, "slots": rows}
@@ -159,9 +213,13 @@ def build(run: Run) -> dict[str, Any]:
     try:
         orders = order_figures(run, db)
         sold_out = sold_out_times(event, _logged(db))
+        covered = coverage_rows(run, db)
     finally:
         db.close()
-    slots = slot_figures(run)
+    rate = run.options.audience if run.sandbox_state is not None else 0.0
+    per_slot = coverage_figures(covered, event.tz)
+    slots = slot_figures(run, {row["id"]: row for row in per_slot})
+    unreached = coverage.coverage_problems(event, covered, rate, run.loaded.origins)
     late = [s["late_s"] for day in slots for s in day["slots"] if s["late_s"] is not None]
     missed = [s["id"] for day in slots for s in day["slots"] if s["aired"] is None]
     quota = problems.projected_quota(run.quota_by_day, QUOTA_LIMIT)
@@ -172,10 +230,12 @@ def build(run: Run) -> dict[str, Any]:
         *problems.sold_out_problems(event, sold_out, slot_ends, run.loaded.origins),
         *problems.quota_problems(quota, QUOTA_LIMIT),
         *problems.short_slot_problems(event, step, run.loaded.origins),
+        *unreached,
     ]
     overlays = overlay_figures(run)
     on_time = all(x <= DUE_TOLERANCE_S for x in late)
     ok = orders["match"] and not missed and on_time and all(o["at_final"] for o in overlays)
+    ok = ok and not unreached
     return {
         "event": event.name,
         "options": {k: str(v) if isinstance(v, Path) else v for k, v in vars(run.options).items()},
@@ -193,10 +253,14 @@ def build(run: Run) -> dict[str, Any]:
             "overlay_pages_at_final_rev": sum(o["at_final"] for o in overlays),
             "overlay_pages": len(overlays),
             "problems": len(found),
+            "max_quota_units": max((q["projected_units"] for q in quota), default=0),
+            "audience": coverage.spread(covered, rate),
         },
         "slots_missed": missed,
         "days": slots,
         "orders": orders,
+        "coverage": per_slot,
+        "coverage_problems": len(unreached),
         "overlays": overlays,
         "platform": platform_figures(run),
         "quota": quota,

@@ -33,6 +33,9 @@ from schedules.startup import EXAMPLE_EVENT
 AppFactory = Callable[[Settings, Clock], web.Application]
 QUIET_MARGIN = timedelta(minutes=2)
 FINISH_GRACE = timedelta(minutes=3)
+# How long after a day's end a skip waits for a chat poller still reading the day's last
+# messages: the platforms serve an ended chat for 10 minutes, then refuse it.
+DRAIN_LIMIT = timedelta(minutes=12)
 
 
 class RehearsalError(Exception):
@@ -69,6 +72,7 @@ class Run:
     audiences: list = field(default_factory=list)
     quota_by_day: dict[str, int] = field(default_factory=dict)
     browser_revs: dict[str, int] = field(default_factory=dict)
+    skips: list[tuple[datetime, datetime]] = field(default_factory=list)  # simulated spans
 
 
 Progress = Callable[[dict], None]
@@ -161,7 +165,13 @@ async def _play(app, options: Options, loaded: LoadResult, db_path: Path, progre
     ticks = 0
     while clock.now() < last_end + FINISH_GRACE:
         _sample_quota(run, sandbox, clock.now(), loaded.event.tz)
-        _skip_quiet_hours(rotation, clock, timedelta(minutes=options.lead_minutes))
+        lead = timedelta(minutes=options.lead_minutes)
+        skipped = _skip_quiet_hours(rotation, clock, lead, draining=_draining(app))
+        if skipped is not None:
+            run.skips.append(skipped)
+            # Nothing is on air: freeze the day's chat (the sandbox and its audience keep
+            # every message) so full collections during the next show do not rescan it.
+            settle_memory()
         if progress is not None and ticks % 5 == 0:
             progress(await _progress_line(app, run, last_end))
         ticks += 1
@@ -185,20 +195,32 @@ def _sample_quota(run: Run, sandbox, now: datetime, tz) -> None:
     run.quota_by_day[day] = max(run.quota_by_day.get(day, 0), used)
 
 
-def _skip_quiet_hours(rotation, clock: ScaledClock, lead: timedelta) -> None:
-    """Jump over the hours between shows, stopping in time for the platform set-up."""
+def _skip_quiet_hours(
+    rotation, clock: ScaledClock, lead: timedelta, draining: bool = False
+) -> tuple[datetime, datetime] | None:
+    """Jump over the hours between shows, stopping in time for the platform set-up.
+
+    ``draining`` says a chat poller is still reading: a skip then would take its chat
+    past the platform's grace and lose the day's last messages, so it waits (a while).
+    Returns the simulated span skipped, if any, so the report can leave it out of rates.
+    """
     now = clock.now()
     states = [rotation.state(c) for c in rotation.channels]
     if any(s.status != "off_air" for s in states):
-        return
-    if any(s.start is not None and now - s.start < FINISH_GRACE for s in states):
-        return  # a day just ended: let the platforms close it first
+        return None
+    ended = [now - s.start for s in states if s.start is not None]
+    if any(since < FINISH_GRACE for since in ended):
+        return None  # a day just ended: let the platforms close it first
+    if draining and any(since < DRAIN_LIMIT for since in ended):
+        return None
     upcoming = [s.next_start for s in states if s.next_start is not None]
     if not upcoming:
-        return
+        return None
     target = min(upcoming) - lead - QUIET_MARGIN
-    if target > now + QUIET_MARGIN:
-        clock.skip_to(target)
+    if target <= now + QUIET_MARGIN:
+        return None
+    clock.skip_to(target)
+    return now, target
 
 
 async def _settle(app, timeout: float = 10.0) -> None:
@@ -209,6 +231,12 @@ async def _settle(app, timeout: float = 10.0) -> None:
         if pollers is None or not any(pollers.running(c) for c in app[ROTATION].channels):
             return
         await asyncio.sleep(0.1)
+
+
+def _draining(app) -> bool:
+    """Whether any chat poller is still reading (a day's chat is read to its end)."""
+    pollers = _pollers(app)
+    return pollers is not None and any(pollers.running(c) for c in app[ROTATION].channels)
 
 
 def _pollers(app):

@@ -5,7 +5,6 @@ that starts streaming to a sandbox YouTube ingestion address makes that stream a
 """
 
 from .audience import Audience, SentMessage, make_message
-from .clock import Clock, ManualClock, ScaledClock, SystemClock
 from .faults import Faults
 from .server import Sandbox, create_app, start_sandbox
 from .state import SandboxConfig, SandboxState
@@ -13,15 +12,11 @@ from .zoom_webhook import sign_zoom_webhook, url_validation_token
 
 __all__ = [
     "Audience",
-    "Clock",
     "Faults",
-    "ManualClock",
     "Sandbox",
     "SandboxConfig",
     "SandboxState",
-    "ScaledClock",
     "SentMessage",
-    "SystemClock",
     "create_app",
     "make_message",
     "sign_zoom_webhook",

@@ -7,8 +7,10 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
-from .clock import Clock, ScaledClock, SystemClock
+from kernel.clock import Clock, RealClock, ScaledClock
+
 from .faults import RETRY_AFTER_FORMS, Faults
 from .server import Sandbox, start_sandbox
 from .state import SandboxConfig
@@ -51,7 +53,8 @@ def describe(sandbox: Sandbox) -> str:
 
 async def serve(args: argparse.Namespace) -> None:
     """Start the sandbox and keep it up until interrupted."""
-    clock: Clock = SystemClock() if args.speed == 1.0 else ScaledClock(args.speed)
+    start = datetime.now(UTC)
+    clock: Clock = RealClock() if args.speed == 1.0 else ScaledClock(start, start, args.speed)
     faults = Faults.uniform(
         args.faults,
         seed=args.seed,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 
-from .clock import zoom_time
+from .times import zoom_time
 
 RETRY_AFTER_FORMS = ("seconds", "http-date", "iso", "absent", "mixed")
 

@@ -11,8 +11,8 @@ from typing import Any
 from aiohttp import web
 
 from .chat import decode_token, encode_token
-from .clock import rfc3339
 from .errors import YouTubeError, bad_value, required
+from .times import rfc3339
 
 PRIVACY = frozenset({"public", "private", "unlisted"})
 RESOLUTIONS = frozenset({"240p", "360p", "480p", "720p", "1080p", "1440p", "2160p", "variable"})
@@ -43,9 +43,12 @@ def etag(resource: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-def render(resource: dict[str, Any], parts: list[str]) -> dict[str, Any]:
-    """Return only the requested parts, with kind, etag and id as YouTube always sends."""
-    shown = {"kind": resource["kind"], "etag": etag(resource), "id": resource["id"]}
+def render(resource: dict[str, Any], parts: list[str], tag: str | None = None) -> dict[str, Any]:
+    """Return only the requested parts, with kind, etag and id as YouTube always sends.
+
+    ``tag`` is the resource's etag when the caller keeps it (resources that never change).
+    """
+    shown = {"kind": resource["kind"], "etag": tag or etag(resource), "id": resource["id"]}
     for part in parts:
         if part in resource and part != "id":
             shown[part] = resource[part]

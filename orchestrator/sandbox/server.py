@@ -11,9 +11,10 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from .appkeys import STATE_KEY
+from kernel.clock import Clock
+from kernel.keys import SANDBOX_STATE
+
 from .audience import Audience
-from .clock import Clock
 from .errors import OAuthError, SandboxError, YouTubeError, ZoomError
 from .faults import Fault, Faults
 from .state import SandboxConfig, SandboxState
@@ -61,7 +62,7 @@ def fault_error(api: str, fault: Fault, faults: Faults, state: SandboxState) -> 
 @web.middleware
 async def fault_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Fail, throttle or slow a request as the fault plan draws it."""
-    state = request.app[STATE_KEY]
+    state = request.app[SANDBOX_STATE]
     api = api_of(request.path)
     fault = state.faults.decide(api, request.method, request.path) if api else None
     if fault is None:
@@ -72,18 +73,20 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
     # The work is done before the answer is late, so a client that gives up cannot know
     # whether its create happened: exactly the case that must not lead to a second create.
     response = await handler(request)
-    await asyncio.sleep(fault.delay)
+    # Late in the sandbox clock's time: at 600x a 0.5 s slow answer is under a millisecond,
+    # not five simulated minutes in which nobody reads the chat. (Manual clocks run at 1.)
+    await asyncio.sleep(fault.delay / state.clock.speed)
     return response
 
 
 async def show_state(request: web.Request) -> web.Response:
     """GET /_sandbox/state: what the sandbox holds, for people and rehearsal scripts."""
-    return web.json_response(request.app[STATE_KEY].snapshot())
+    return web.json_response(request.app[SANDBOX_STATE].snapshot())
 
 
 async def post_chat(request: web.Request) -> web.Response:
     """POST /_sandbox/chat: type a viewer message into a chat by hand."""
-    state = request.app[STATE_KEY]
+    state = request.app[SANDBOX_STATE]
     body = await request.json()
     try:
         message = state.add_chat_message(
@@ -101,7 +104,7 @@ async def post_chat(request: web.Request) -> web.Response:
 def create_app(state: SandboxState) -> web.Application:
     """Build the sandbox app around a state."""
     app = web.Application(middlewares=[fault_middleware])
-    app[STATE_KEY] = state
+    app[SANDBOX_STATE] = state
     app.router.add_routes(youtube_routes())
     app.router.add_routes(zoom_routes())
     app.router.add_get("/_sandbox/state", show_state)

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from kernel.clock import Clock, RealClock
+
 from .chat import Author, super_chat_details
-from .clock import Clock, SystemClock, clock_speed
 from .faults import Faults
 from .quota import DEFAULT_DAILY_LIMIT, Quota
 from .youtube_state import YouTubeState
@@ -47,7 +48,7 @@ class SandboxState:
         config: SandboxConfig | None = None,
         faults: Faults | None = None,
     ) -> None:
-        self.clock: Clock = clock or SystemClock()
+        self.clock: Clock = clock or RealClock()
         self.config = config or SandboxConfig()
         self.creates: Counter[str] = Counter()
         self.calls: Counter[str] = Counter()
@@ -94,7 +95,7 @@ class SandboxState:
 
     def polling_interval_ms(self) -> int:
         """Return the chat polling interval, shortened when the clock runs fast."""
-        return max(1, round(self.config.polling_interval_ms / clock_speed(self.clock)))
+        return max(1, round(self.config.polling_interval_ms / self.clock.speed))
 
     def add_chat_message(
         self,

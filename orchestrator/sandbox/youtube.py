@@ -7,11 +7,12 @@ from typing import Any
 
 from aiohttp import web
 
-from .appkeys import STATE_KEY
-from .chat import DEFAULT_PAGE, MAX_PAGE, MIN_PAGE
-from .clock import rfc3339
+from kernel.keys import SANDBOX_STATE
+
+from .chat import DEFAULT_PAGE, MAX_PAGE, MIN_PAGE, LiveChat
 from .errors import YouTubeError
 from .resources import (
+    etag,
     int_param,
     json_object,
     list_page,
@@ -21,6 +22,7 @@ from .resources import (
     split_ids,
 )
 from .state import SandboxState
+from .times import rfc3339
 
 PREFIX = "/youtube/v3"
 BROADCAST_PARTS = frozenset({"id", "snippet", "contentDetails", "status", "monetizationDetails"})
@@ -89,11 +91,19 @@ def list_messages(state: SandboxState, query: Query, body: Body) -> dict[str, An
         "pollingIntervalMillis": state.polling_interval_ms(),
         "pageInfo": {"totalResults": len(items), "resultsPerPage": len(items)},
         "nextPageToken": token,
-        "items": [render(item, parts) for item in items],
+        "items": [render(item, parts, _etag(chat, item)) for item in items],
     }
     if chat.ended_at is not None:
         page["offlineAt"] = rfc3339(chat.ended_at)
     return page
+
+
+def _etag(chat: LiveChat, message: dict[str, Any]) -> str:
+    """A chat message's etag, hashed once (a message never changes once posted)."""
+    tag = chat.etags.get(message["id"])
+    if tag is None:
+        tag = chat.etags[message["id"]] = etag(message)
+    return tag
 
 
 def insert_message(state: SandboxState, query: Query, body: Body) -> dict[str, Any]:
@@ -154,7 +164,7 @@ def _endpoint(method_name: str, handler: Handler) -> Callable[[web.Request], Any
 
     async def endpoint(request: web.Request) -> web.Response:
         """Serve one YouTube method."""
-        state = request.app[STATE_KEY]
+        state = request.app[SANDBOX_STATE]
         state.calls[method_name] += 1
         now = state.clock.now()
         try:

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from kernel.clock import Clock
+
 from .chat import Author, LiveChat, chat_not_found, check_insert_text, message_resource
-from .clock import Clock, rfc3339
 from .errors import YouTubeError, bad_value, required
 from .resources import (
     broadcast_resource,
@@ -18,6 +19,7 @@ from .resources import (
     text_field,
     video_for,
 )
+from .times import rfc3339
 
 LIVE_STATES = ("liveStarting", "live")
 TEST_STATES = ("testStarting", "testing")

@@ -7,7 +7,8 @@ from typing import Any
 
 from aiohttp import web
 
-from .appkeys import STATE_KEY
+from kernel.keys import SANDBOX_STATE
+
 from .errors import SandboxError, ZoomError
 from .resources import json_object
 from .zoom_state import ZoomState
@@ -26,7 +27,7 @@ def error_response(error: SandboxError) -> web.Response:
 
 async def issue_token(request: web.Request) -> web.Response:
     """POST /oauth/token: zoomus sends its parameters as a form; the docs put them in the query."""
-    state = request.app[STATE_KEY]
+    state = request.app[SANDBOX_STATE]
     params = {**dict(await request.post()), **dict(request.query)}
     fields = {k: str(v) for k, v in params.items()}
     try:
@@ -49,7 +50,7 @@ def _endpoint(action: Action, status: int = 200) -> Callable[[web.Request], Awai
 
     async def endpoint(request: web.Request) -> web.Response:
         """Serve one Zoom action."""
-        state = request.app[STATE_KEY]
+        state = request.app[SANDBOX_STATE]
         state.calls[f"zoom.{action.__name__}"] += 1
         zoom = state.zoom
         try:

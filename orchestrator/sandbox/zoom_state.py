@@ -9,8 +9,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from .clock import Clock, zoom_time
+from kernel.clock import Clock
+
 from .errors import OAuthError, ZoomError
+from .times import zoom_time
 from .youtube_state import YouTubeState
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from typing import Any
 
 import aiohttp
 
-from .clock import zoom_time
+from .times import zoom_time
 
 
 def sign_zoom_webhook(secret: str, timestamp: str | int, body: bytes) -> str:

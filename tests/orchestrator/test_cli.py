@@ -33,7 +33,7 @@ def test_import_and_export_use_the_db_flag(tmp_path, capsys):
 
 def test_qris_prints_the_merchant_and_the_dynamic_payload_last(capsys):
     """``qris PAYLOAD --amount N`` names the merchant and ends with the dynamic payload."""
-    payload = "".join((Path(__file__).parents[1] / "fixtures/payments.csv").read_text()
+    payload = "".join((Path(__file__).parents[1] / "fixtures/checkout/payments.csv").read_text()
                       .splitlines()[1].split(",")[1:2])  # fmt: skip
     assert main(["qris", payload, "--amount", "45000"]) == 0
     out = capsys.readouterr().out.splitlines()

@@ -26,6 +26,22 @@ def test_clocks_follow_the_protocol():
     assert all(c.now().tzinfo is not None for c in clocks)
 
 
+def test_every_clock_says_its_speed():
+    """Real and manual time run at 1; a scaled clock at the speed it was given."""
+    assert RealClock().speed == ManualClock(START).speed == 1
+    assert ScaledClock(START, START, 600).speed == 600
+
+
+def test_there_is_one_clock_family():
+    """The sandbox and the order desk use the kernel's clocks, not clocks of their own."""
+    import orchestrator.orders.desk as desk
+    import orchestrator.sandbox as sandbox
+
+    assert not hasattr(sandbox, "ScaledClock") and not hasattr(sandbox, "ManualClock")
+    assert not hasattr(desk, "_WallClock")
+    assert isinstance(desk.OrderDesk(None, None).clock, RealClock)  # type: ignore[arg-type]
+
+
 def test_naive_times_are_refused():
     """Clocks take aware datetimes only."""
     with pytest.raises(ValueError):
@@ -99,6 +115,32 @@ async def test_manual_sleep_with_wake_already_set_returns_at_once():
     await ManualClock(START).sleep_until(START + SECOND, wake)
 
 
+async def test_manual_sleep_wakes_when_the_clock_is_advanced():
+    """sleep(seconds) waits in the clock's time: an advance past it wakes the sleeper."""
+    clock = ManualClock(START)
+    task = asyncio.create_task(clock.sleep(10))
+    await settle()
+    assert clock.sleepers == 1
+    clock.advance(9 * SECOND)
+    await settle()
+    assert not task.done()
+    clock.advance(SECOND)
+    await asyncio.wait_for(task, 1)
+
+
+async def test_sleeping_no_time_still_yields():
+    """sleep(0) returns at once but lets other tasks run first, as asyncio.sleep(0) does."""
+    ran: list[int] = []
+
+    async def other() -> None:
+        ran.append(1)
+
+    task = asyncio.create_task(other())
+    await ManualClock(START).sleep(0)
+    assert ran == [1]
+    await task
+
+
 async def test_manual_cancelled_sleeper_is_forgotten():
     """Cancelling a sleep removes its sleeper."""
     clock = ManualClock(START)
@@ -128,6 +170,14 @@ async def test_real_clock_wakes_early_on_the_event():
     started = time.monotonic()
     await clock.sleep_until(clock.now() + timedelta(hours=1), wake)
     assert time.monotonic() - started < 1
+
+
+async def test_real_clock_sleeps_seconds():
+    """RealClock.sleep waits real seconds."""
+    clock = RealClock()
+    before = clock.now()
+    await clock.sleep(0.005)
+    assert clock.now() - before >= timedelta(milliseconds=5)
 
 
 async def test_real_clock_past_moment_returns_at_once():
@@ -165,6 +215,25 @@ async def test_scaled_clock_sleeps_a_simulated_second_in_a_millisecond():
     await clock.sleep_until(START + SECOND)
     assert clock.now() >= START + SECOND
     assert time.monotonic() - started < 0.5
+
+
+async def test_scaled_clock_sleep_is_in_simulated_seconds():
+    """At speed 1000, sleep(60) takes about 60 ms of real time, not a minute."""
+    clock = ScaledClock(datetime.now(UTC), START, 1000)
+    started = time.monotonic()
+    await clock.sleep(60)
+    assert clock.now() >= START + 60 * SECOND
+    assert time.monotonic() - started < 5  # a sleep in real seconds would take 60
+
+
+async def test_scaled_clock_skip_wakes_a_sleep_of_seconds():
+    """A skip over quiet hours wakes sleep() too: it sleeps until a moment, not a duration."""
+    clock = ScaledClock(datetime.now(UTC), START, 1000)
+    task = asyncio.create_task(clock.sleep(10 * 3600))
+    await settle()
+    assert not task.done()
+    clock.skip_to(START + timedelta(hours=10))
+    await asyncio.wait_for(task, 1)
 
 
 async def test_scaled_clock_skip_to_wakes_sleepers():

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from orchestrator.checkout.qris import QrisError, crc, dynamic, read_static
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
-with (FIXTURES / "payments.csv").open(encoding="utf-8") as sheet:
+with (FIXTURES / "checkout" / "payments.csv").open(encoding="utf-8") as sheet:
     ROWS = list(csv.DictReader(sheet))
 SAMPLE = ROWS[0]["qris"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -11,22 +12,27 @@ import pytest
 from orchestrator.app import create_app
 from orchestrator.rehearsal import report
 from orchestrator.rehearsal.report import expected_holdings
-from orchestrator.rehearsal.runner import Options, RehearsalError, rehearse
+from orchestrator.rehearsal.runner import Options, RehearsalError, Run, rehearse
 from tests.conftest import IN_CI
 
 EVENT = Path(__file__).resolve().parent / "two-days.yaml"
 
 
 @pytest.fixture(scope="module")
-def figures(tmp_path_factory) -> dict:
+def rehearsed(tmp_path_factory) -> Run:
     """Rehearse once for the module: 300x (CI boxes are busy), 10% faults, 1 message/s."""
     import asyncio
 
     workdir = tmp_path_factory.mktemp("rehearsal")
     options = Options(EVENT, speed=300, faults=0.1, audience=1.0, seed=7, workdir=workdir)
-    run = asyncio.run(rehearse(options, create_app))
-    data = report.build(run)
-    json_path, html_path = report.write(data, workdir / "report")
+    return asyncio.run(rehearse(options, create_app))
+
+
+@pytest.fixture(scope="module")
+def figures(rehearsed: Run) -> dict:
+    """The report of the module's rehearsal, written to JSON and HTML once."""
+    data = report.build(rehearsed)
+    json_path, html_path = report.write(data, rehearsed.db_path.parent / "report")
     assert json.loads(json_path.read_text())["headline"] == data["headline"]
     assert "Laporan gladi" in html_path.read_text()
     return data
@@ -47,6 +53,26 @@ def test_orders_sent_equal_orders_logged_per_vendor(figures):
     assert orders["messages_stored"] == orders["messages_sent"]
     assert orders["match"], orders["per_vendor"]
     assert orders["units_sent"] == orders["units_logged"] > 0
+
+
+def test_every_vendor_slot_got_orders_at_the_audience_rate(figures):
+    """Each vendor slot on air got orders for its own products and 60 messages a minute."""
+    audience = figures["headline"]["audience"]
+    vendor_slots = [s for s in figures["coverage"] if s["vendor"]]
+    assert audience["vendor_slots"] == len(vendor_slots) == 8  # of ten slots, two are hosts
+    assert all(s["judged"] and s["orders"] > 0 for s in vendor_slots), vendor_slots
+    assert audience["orders_min"] > 0
+    assert 30 <= audience["rate_min"] <= audience["rate_max"] <= 90
+    assert figures["coverage_problems"] == 0
+
+
+def test_chat_far_below_the_configured_rate_fails_the_run(rehearsed):
+    """Judged against 4 messages a second, the same chat is 75 % short: not LULUS."""
+    busier = dataclasses.replace(rehearsed.options, audience=4.0)
+    data = report.build(dataclasses.replace(rehearsed, options=busier))
+    assert not data["ok"]
+    assert data["coverage_problems"] == 8
+    assert all("seharusnya 240" in p["message"] for p in data["problems"][-8:])
 
 
 def test_overlay_pages_end_on_the_last_revision(figures):

@@ -14,14 +14,15 @@ from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build
 from zoomus import ZoomClient
 
-from orchestrator.sandbox import ManualClock, Sandbox, start_sandbox
+from kernel.clock import ManualClock
+from orchestrator.sandbox import Sandbox, start_sandbox
 from tests.orchestrator.sandbox.helpers import BROADCAST, STREAM, Show, run, set_zoom_stream
 
 
 @pytest.fixture
 def clock() -> ManualClock:
     """A clock that only moves when the test says so."""
-    return ManualClock()
+    return ManualClock(datetime(2027, 2, 15, 8, 0, tzinfo=UTC))
 
 
 @pytest.fixture

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from googleapiclient.errors import HttpError
 
-from orchestrator.sandbox import Sandbox, ScaledClock, start_sandbox
+from kernel.clock import ScaledClock
+from orchestrator.sandbox import Sandbox, resources, start_sandbox
+from orchestrator.sandbox import youtube as sandbox_youtube
 from tests.orchestrator.sandbox.helpers import Show, reason, run
 
 
@@ -50,6 +52,28 @@ async def test_page_shape_and_message_fields(
     assert paid["snippet"]["type"] == "superChatEvent"
     assert details["amountMicros"] == "20000000000" and details["currency"] == "IDR"
     assert details["userComment"] == "M12 1"
+
+
+async def test_message_etags_are_hashed_once(
+    sandbox: Sandbox, youtube: Any, prepare_show: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading a page again gives the same etags without hashing its messages again."""
+    show = await prepare_show()
+    for n in range(5):
+        sandbox.add_chat_message(show.chat_id, f"K01 {n + 1}")
+    hashed: list[str] = []
+
+    def counting(resource: dict[str, Any]) -> str:
+        hashed.append(resource["id"])
+        return resources.etag(resource)
+
+    monkeypatch.setattr(sandbox_youtube, "etag", counting)
+    first, again = await page(youtube, show), await page(youtube, show)
+    assert [m["etag"] for m in first["items"]] == [m["etag"] for m in again["items"]]
+    assert sorted(hashed) == sorted(m["id"] for m in first["items"])
+    assert first["items"][0]["etag"] == resources.etag(
+        sandbox.state.youtube.chats[show.chat_id].messages[0]
+    )
 
 
 async def test_tokens_are_stable(sandbox: Sandbox, youtube: Any, prepare_show: Any) -> None:
@@ -113,7 +137,7 @@ async def test_chat_ends_after_complete(
     assert await refused(youtube, show, last["nextPageToken"]) == (403, "liveChatEnded")
     with pytest.raises(Exception, match="liveChatEnded"):
         sandbox.add_chat_message(show.chat_id, "telat")
-    clock.advance(timedelta(minutes=11).total_seconds())
+    clock.advance(timedelta(minutes=11))
     assert await refused(youtube, show, before["nextPageToken"]) == (403, "liveChatEnded")
 
 
@@ -149,5 +173,7 @@ async def test_polling_interval_is_configurable_and_scaled() -> None:
     """pollingIntervalMillis follows the config and shrinks with a faster clock."""
     async with await start_sandbox(polling_interval_ms=3000) as plain:
         assert plain.state.polling_interval_ms() == 3000
-    async with await start_sandbox(clock=ScaledClock(10.0), polling_interval_ms=3000) as fast:
+    now = datetime.now(UTC)
+    fast_clock = ScaledClock(now, now, 10.0)
+    async with await start_sandbox(clock=fast_clock, polling_interval_ms=3000) as fast:
         assert fast.state.polling_interval_ms() == 300

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+import time
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+import aiohttp
 import pytest
 from googleapiclient.errors import HttpError
 from zoomus import ZoomClient
 
-from orchestrator.sandbox import Faults, ManualClock, Sandbox
+from kernel.clock import ManualClock, ScaledClock
+from orchestrator.sandbox import Faults, Sandbox, start_sandbox
 from tests.orchestrator.sandbox.helpers import BROADCAST, reason, run
 
 
@@ -130,3 +133,19 @@ async def test_slow_answers_still_answer(sandbox: Sandbox, youtube: Any) -> None
     listed = await run(youtube.liveBroadcasts().list(mine=True, part="id"))
     assert listed["items"] == []
     assert [entry[3] for entry in sandbox.faults.log] == ["delay"]
+
+
+async def test_slow_answers_are_slow_in_the_sandbox_clock_time() -> None:
+    """At 600x a one-minute slow answer takes 0.1 real seconds, not a real minute."""
+    now = datetime.now(UTC)
+    faults = Faults(delay_rate=1.0, delay_seconds=60)
+    async with await start_sandbox(clock=ScaledClock(now, now, 600), faults=faults) as fast:
+        url = f"{fast.youtube_endpoint}youtube/v3/liveBroadcasts?part=id&mine=true"
+        headers = {"Authorization": "Bearer sandbox"}
+        started = time.monotonic()
+        async with aiohttp.ClientSession() as session:
+            answer = session.get(url, headers=headers)
+            async with await asyncio.wait_for(answer, timeout=10) as response:
+                assert response.status == 200
+        assert [entry[3] for entry in fast.faults.log] == ["delay"]
+        assert 0.09 <= time.monotonic() - started < 10

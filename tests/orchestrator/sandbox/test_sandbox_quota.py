@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from googleapiclient.errors import HttpError
 
-from orchestrator.sandbox import Faults, ManualClock, Sandbox
+from kernel.clock import ManualClock
+from orchestrator.sandbox import Faults, Sandbox
 from tests.orchestrator.sandbox.helpers import BROADCAST, reason, run
 
 
@@ -82,11 +83,11 @@ async def test_quota_resets_at_pacific_midnight(
     """The budget comes back at midnight Pacific time, not at midnight UTC."""
     assert clock.now().hour == 8  # 08:00 UTC is midnight in Los Angeles in February
     sandbox.state.quota.exhaust(clock.now())
-    clock.advance(timedelta(hours=16).total_seconds())  # midnight UTC: same Pacific day
+    clock.advance(timedelta(hours=16))  # midnight UTC: same Pacific day
     with pytest.raises(HttpError) as caught:
         await run(insert(youtube))
     assert reason(caught.value) == "quotaExceeded"
-    clock.advance(timedelta(hours=8).total_seconds())
+    clock.advance(timedelta(hours=8))
     await run(insert(youtube))
     assert sandbox.state.quota.used == 50
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -225,7 +226,7 @@ async def test_settle_time_shows_starting_states(
     show = await prepare_show()
     assert (await transition(youtube, show, "live"))["status"]["lifeCycleStatus"] == "liveStarting"
     assert await refused(youtube, show, "live") == (403, "redundantTransition")
-    clock.advance(5)
+    clock.advance(timedelta(seconds=5))
     listed = await run(youtube.liveBroadcasts().list(id=show.broadcast_id, part="status"))
     assert listed["items"][0]["status"]["lifeCycleStatus"] == "live"
 

@@ -9,7 +9,8 @@ from typing import Any
 import requests
 from zoomus import ZoomClient
 
-from orchestrator.sandbox import ManualClock, Sandbox
+from kernel.clock import ManualClock
+from orchestrator.sandbox import Sandbox
 from tests.orchestrator.sandbox.helpers import set_zoom_stream
 
 
@@ -60,9 +61,9 @@ async def test_meeting_create_and_get(sandbox: Sandbox, zoom: ZoomClient) -> Non
 async def test_tokens_expire_after_an_hour(zoom: ZoomClient, clock: ManualClock) -> None:
     """An hour-old token gets 401 code 124 until the client refreshes it."""
     meeting_id = (await create(zoom)).json()["id"]
-    clock.advance(3599)
+    clock.advance(timedelta(seconds=3599))
     assert (await asyncio.to_thread(zoom.meeting.get, id=meeting_id)).status_code == 200
-    clock.advance(1)
+    clock.advance(timedelta(seconds=1))
     expired = await asyncio.to_thread(zoom.meeting.get, id=meeting_id)
     assert expired.status_code == 401
     assert expired.json() == {"code": 124, "message": "Invalid access token."}
@@ -131,7 +132,7 @@ async def test_daily_meeting_limit(sandbox: Sandbox, zoom: ZoomClient, clock: Ma
     assert [(await create(zoom)).status_code for _ in range(3)] == [201, 201, 429]
     refused = await create(zoom)
     assert refused.json()["code"] == 429 and "Retry-After" in refused.headers
-    clock.advance(timedelta(days=1).total_seconds())
+    clock.advance(timedelta(days=1))
     await asyncio.to_thread(zoom.refresh_token)
     assert (await create(zoom)).status_code == 201
     assert sandbox.state.creates["zoomMeeting"] == 3
