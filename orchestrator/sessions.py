@@ -68,9 +68,6 @@ class SessionBook:
         self._by_key.clear()
         return count
 
-    def __len__(self) -> int:
-        return len(self._by_key)
-
 
 def _sessions_table(db: Database) -> None:
     db["sessions"].create(

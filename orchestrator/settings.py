@@ -10,6 +10,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,7 @@ class Settings:
     def has_zoom_credentials(self) -> bool:
         return bool(self.zoom_account_id and self.zoom_client_id and self.zoom_client_secret)
 
-    @property
+    @cached_property  # read on every unsafe request: split the setting once
     def trusted_proxy_set(self) -> frozenset[str]:
         return frozenset(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
 

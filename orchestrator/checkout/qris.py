@@ -57,6 +57,8 @@ def _join(pairs: list[tuple[str, str]]) -> str:
 
 def _checked_fields(payload: str) -> list[tuple[str, str]]:
     payload = payload.strip()
+    if not payload:
+        raise QrisError("QRIS kosong: tempel isi QR statis penjual (empty payload)")
     pairs = fields(payload)
     if not pairs or pairs[-1][0] != "63" or len(pairs[-1][1]) != 4:
         raise QrisError("QRIS tanpa CRC di akhir (no CRC field 63 at the end)")

@@ -19,6 +19,7 @@ from kernel.keys import (
     STORE,
     ZOOM_MEETINGS,
 )
+from kernel.publisher import Message
 from orchestrator.orders.desk import OrderDesk
 from orchestrator.orders.pages import (
     change_status,
@@ -52,8 +53,12 @@ def setup(app: web.Application) -> None:
     # Meeting ids are published by the platform side from the moment each is known, even
     # before the desk starts: keep them from set-up on.
     meetings: dict[str, str] = {}
+
+    def meeting_known(message: Message) -> None:
+        meetings[str(message.data)] = message.channel
+
     app[ZOOM_MEETINGS] = meetings
-    app[PUBLISHER].listen(MEETING_TOPIC, lambda m: meetings.__setitem__(str(m.data), m.channel))
+    app[PUBLISHER].listen(MEETING_TOPIC, meeting_known)
     app.cleanup_ctx.append(desk_ctx)
     app.router.add_get("/orders", orders_page)
     app.router.add_get("/orders/events", orders_events)
