@@ -35,6 +35,14 @@ class Vendor:
     whatsapp: str = ""
     kecamatan: str = ""
     description: str = ""
+    # How buyers pay this vendor: the static QRIS in their merchant QR code, and/or a bank
+    # account for transfers. Empty when the vendor takes neither (the buyer is told).
+    qris: str = ""
+    bank: str = ""
+    bank_account: str = ""
+    bank_account_name: str = ""
+    hold_hours: int | None = None  # overrides the event's hold on unpaid claims
+    pickup: bool = False  # buyers may collect in the event's pickup town instead of a courier
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,8 @@ class Product:
     price_idr: int
     stock: int | None = None
     order_url: str | None = None
+    weight_g: int | None = None  # packed weight, for the courier's tariff
+    max_per_buyer: int | None = None  # units one buyer may hold at once
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,20 @@ class Slot:
         return self.end - self.start
 
 
+@dataclass(frozen=True)
+class ShippingRate:
+    """A courier tariff to a province or a regency; the more specific row wins."""
+
+    destination: str
+    first_kg_idr: int
+    next_kg_idr: int
+    days: str = ""
+
+
+DEFAULT_HOLD_HOURS = 24
+DEFAULT_PICKUP_TOWN = "Jember"
+
+
 @dataclass
 class Event:
     """Everything one market needs: who sells what, and who is on air when."""
@@ -77,6 +101,10 @@ class Event:
     vendors: list[Vendor] = field(default_factory=list)
     products: list[Product] = field(default_factory=list)
     slots: list[Slot] = field(default_factory=list)
+    shipping: list[ShippingRate] = field(default_factory=list)
+    # Unpaid claims hold stock until this many hours after their slot ends.
+    hold_hours: int = DEFAULT_HOLD_HOURS
+    pickup_town: str = DEFAULT_PICKUP_TOWN
 
     @property
     def tz(self) -> ZoneInfo:

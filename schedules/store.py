@@ -14,7 +14,16 @@ from sqlite_utils import Database
 
 from kernel.db import apply_migrations
 from kernel.times import parse_utc, utc_iso
-from schedules.model import Channel, Event, Product, Slot, Vendor
+from schedules.model import (
+    DEFAULT_HOLD_HOURS,
+    DEFAULT_PICKUP_TOWN,
+    Channel,
+    Event,
+    Product,
+    ShippingRate,
+    Slot,
+    Vendor,
+)
 
 
 def _create_tables(db: Database) -> None:
@@ -72,7 +81,25 @@ def _create_tables(db: Database) -> None:
     db["products"].create_index(["vendor_id"])
 
 
-MIGRATIONS = [_create_tables]
+def _add_checkout_fields(db: Database) -> None:
+    """Payment details, holds and pickup per vendor; weights and limits per product; the
+    courier tariffs and the event's hold and pickup town (the checkout reads them)."""
+    for column in ("qris", "bank", "bank_account", "bank_account_name"):
+        db["vendors"].add_column(column, str)
+    db["vendors"].add_column("hold_hours", int)
+    db["vendors"].add_column("pickup", int)
+    db["products"].add_column("weight_g", int)
+    db["products"].add_column("max_per_buyer", int)
+    db["event"].add_column("hold_hours", int)
+    db["event"].add_column("pickup_town", str)
+    db["shipping"].create(
+        {"destination": str, "first_kg_idr": int, "next_kg_idr": int, "days": str,
+         "position": int},
+        pk="destination",
+    )  # fmt: skip
+
+
+MIGRATIONS = [_create_tables, _add_checkout_fields]
 
 
 def migrate(db: Database) -> None:
@@ -94,7 +121,7 @@ def save_event(db: Database, event: Event) -> int:
     """Replace the stored event with ``event`` in one transaction; return the new revision."""
     with db.atomic():
         revision = schedule_revision(db) + 1
-        for table in ("slots", "products", "vendors", "channels", "event"):
+        for table in ("slots", "products", "vendors", "channels", "event", "shipping"):
             db.execute(f"DELETE FROM {table}")
         db["event"].insert(
             {
@@ -103,8 +130,11 @@ def save_event(db: Database, event: Event) -> int:
                 "timezone": event.timezone,
                 "base_url": event.base_url,
                 "revision": revision,
+                "hold_hours": event.hold_hours,
+                "pickup_town": event.pickup_town,
             }
         )
+        _insert_rows(db, "shipping", (asdict(r) for r in event.shipping))
         _insert_rows(db, "channels", (asdict(c) for c in event.channels))
         _insert_rows(db, "vendors", (asdict(v) for v in event.vendors))
         _insert_rows(db, "products", (asdict(p) for p in event.products))
@@ -153,21 +183,34 @@ def load_event(db: Database) -> Event | None:
             Channel(r["id"], r["title"] or "", r["zoom_meeting_id"], r["youtube_broadcast_id"])
             for r in db.query("SELECT * FROM channels ORDER BY position")
         ],
-        vendors=[
-            Vendor(**{k: r[k] or "" for k in _VENDOR_FIELDS})
-            for r in db.query("SELECT * FROM vendors ORDER BY position")
-        ],
+        vendors=[_row_vendor(r) for r in db.query("SELECT * FROM vendors ORDER BY position")],
         products=[
             Product(
-                r["code"], r["vendor_id"], r["name"], r["price_idr"], r["stock"], r["order_url"]
+                r["code"], r["vendor_id"], r["name"], r["price_idr"], r["stock"], r["order_url"],
+                r["weight_g"], r["max_per_buyer"],
             )
             for r in db.query("SELECT * FROM products ORDER BY position")
-        ],
+        ],  # fmt: skip
         slots=[_row_slot(r) for r in db.query("SELECT * FROM slots ORDER BY start_utc, channel")],
+        shipping=[
+            ShippingRate(r["destination"], r["first_kg_idr"], r["next_kg_idr"], r["days"] or "")
+            for r in db.query("SELECT * FROM shipping ORDER BY position")
+        ],
+        hold_hours=head["hold_hours"] or DEFAULT_HOLD_HOURS,
+        pickup_town=head["pickup_town"] or DEFAULT_PICKUP_TOWN,
     )
 
 
-_VENDOR_FIELDS = ("id", "name", "category", "owner", "whatsapp", "kecamatan", "description")
+_VENDOR_FIELDS = ("id", "name", "category", "owner", "whatsapp", "kecamatan", "description",
+                  "qris", "bank", "bank_account", "bank_account_name")  # fmt: skip
+
+
+def _row_vendor(row: dict) -> Vendor:
+    return Vendor(
+        **{k: row[k] or "" for k in _VENDOR_FIELDS},
+        hold_hours=row["hold_hours"],
+        pickup=bool(row["pickup"]),
+    )
 
 
 def upsert_slot(db: Database, slot: Slot) -> int:
