@@ -37,6 +37,7 @@ from schedules.model import Event
 log = logging.getLogger(__name__)
 
 TOPIC = "orders"
+COMMANDS_TOPIC = "chat.commands"
 
 
 class ChannelActions(Protocol):
@@ -81,6 +82,7 @@ class OrderDesk:
         rotation: HostActions | None = None,
         zoom_meetings: dict[str, str] | None = None,
         reply_every_s: float = 10.0,
+        commands: Callable | None = None,
     ) -> None:
         self.store, self.publisher = the_store, publisher
         self._own_feed = feed is None
@@ -89,6 +91,9 @@ class OrderDesk:
         self.rotation = rotation
         self.reply_every_s = reply_every_s
         self.zoom_meetings = {} if zoom_meetings is None else zoom_meetings
+        # Chat commands other than orders, run in each page's transaction (see
+        # ``writes.PageInputs.commands``); what they did is published on COMMANDS_TOPIC.
+        self.commands = commands
         self.catalog = OrderCatalog()
         self.event: Event | None = None
         self.lookup = SlotLookup()
@@ -174,10 +179,12 @@ class OrderDesk:
         await self.refresh()
         inputs = writes.PageInputs(
             self.catalog, self._channel_air({m.channel for m in messages}), self.lookup,
-            self.clock.now(),
+            self.clock.now(), commands=self.commands,
         )  # fmt: skip
         outcome = await self.store.run(writes.ingest_page, inputs, list(messages), cursor)
         self._tell(outcome)
+        if outcome.commands:
+            self.publisher.publish(COMMANDS_TOPIC, "", outcome.commands)
         self._queue_replies(outcome)
         return IngestResult(
             new_messages=outcome.new_messages,
@@ -227,6 +234,11 @@ class OrderDesk:
         )
         self._tell(outcome)
         return outcome
+
+    async def orders_changed(self, order_ids: Sequence[int]) -> None:
+        """Another part (the checkout) moved these orders: tell everyone who shows them."""
+        orders = await self.store.run(order_store.fetch_orders, list(order_ids))
+        self._tell(writes.Outcome(updated=orders))
 
     # -- telling the others ---------------------------------------------------------
 
@@ -282,6 +294,10 @@ class OrderDesk:
             m = unknown.message
             text = unknown_code_reply(unknown.codes, unknown.on_air, m.author_name)
             self._queue(m.platform, m.channel).say(text)
+
+    def say(self, platform: str, channel: str, text: str) -> None:
+        """Queue a chat reply from another part (the checkout's), sent like the others."""
+        self._queue(platform, channel).say(text)
 
     def pending_replies(self, channel: str, platform: str = "youtube", limit: int = 1) -> list[str]:
         """Take the chat replies due for ``channel`` on ``platform`` (at most ``limit``).

@@ -285,3 +285,12 @@ def ensure_vendor_links(db: Database, vendor_ids: Iterable[str], now: datetime) 
                     [vendor_id, links[vendor_id], utc_iso(now)],
                 )
     return links
+
+
+def viewer_orders(db: Database, viewers: Sequence[tuple[str, str]]) -> list[Order]:
+    """Every order of these (platform, author id) viewers, in id order (their checkout)."""
+    found: list[Order] = []
+    for platform, author_id in viewers:
+        sql = f"{_SELECT_ORDERS} WHERE platform = ? AND author_id = ?"
+        found += [_order(r) for r in db.execute(sql, [platform, author_id])]
+    return sorted(found, key=lambda o: o.id)

@@ -9,7 +9,7 @@ ids are skipped) or keeps all of it (and the page read again is all duplicates).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -45,6 +45,10 @@ class PageInputs:
     air: Mapping[str, ChannelAir]
     lookup: SlotLookup
     received_at: datetime
+    # Chat commands that are not orders (the checkout's ``BAYAR 4821``): called in the
+    # page's transaction with its new messages; it returns what it did, one entry per
+    # message it took (``message_id`` attribute), and those are not parsed as orders.
+    commands: Callable[[Database, Sequence[ChatMessage], datetime], list] | None = None
     # id(message) -> (its publish time as stored, its row), for its orders' rows
     stored: dict[int, tuple[str, int]] = field(default_factory=dict)
 
@@ -70,6 +74,7 @@ class Outcome:
     updated: list[Order] = field(default_factory=list)  # moved along by the host
     unknown: list[Unknown] = field(default_factory=list)
     sold_out: dict[str, bool] = field(default_factory=dict)  # stocked codes touched
+    commands: list = field(default_factory=list)  # what ``PageInputs.commands`` did
 
     @property
     def channels(self) -> set[str]:
@@ -83,7 +88,9 @@ def ingest_page(
     """Store a page's new messages, apply their orders and cancels, save the cursor: at once."""
     with db.atomic():
         fresh, keys = _fresh(db, messages)
-        parsed, absent = _parse_all(fresh, inputs.catalog.grammar)
+        commands = inputs.commands(db, fresh, inputs.received_at) if inputs.commands else []
+        taken = {c.message_id for c in commands}
+        parsed, absent = _parse_all(fresh, inputs.catalog.grammar, taken)
         if fresh:
             rows = _message_rows(fresh, keys, parsed, inputs, store.next_message_row(db))
             store.insert_messages(db, rows)
@@ -96,6 +103,7 @@ def ingest_page(
         if cursor is not None:
             store.save_cursor(db, cursor, inputs.received_at)
     outcome.new_messages, outcome.duplicates = len(fresh), len(messages) - len(fresh)
+    outcome.commands = commands
     outcome.unknown = _unknown(inputs, fresh, absent)
     outcome.sold_out = sold_out_marks(book, {d.code for _, d in decided})
     return outcome
@@ -124,16 +132,20 @@ def _decide(
 
 
 def _parse_all(
-    messages: Sequence[ChatMessage], grammar
+    messages: Sequence[ChatMessage], grammar, taken: set[str] = frozenset()
 ) -> tuple[list[ParseResult], dict[str, list[str]]]:
     """Parse each message, and find the texts naming codes the catalog lacks (text -> codes).
 
-    A text seen before in the page is parsed once (chat repeats).
+    A text seen before in the page is parsed once (chat repeats); messages ``taken`` as
+    commands are no orders.
     """
     seen: dict[str, ParseResult] = {}
     absent: dict[str, list[str]] = {}
     parsed = []
     for m in messages:
+        if taken and m.message_id in taken:
+            parsed.append(NONE)
+            continue
         text = m.text
         result = seen.get(text)
         if result is None:

@@ -1,0 +1,230 @@
+"""The buyer's pages: ``/bayar`` (their parcels, details and payment) and its helpers.
+
+A browser is a buyer by its cookie alone: a random secret, kept by us only as a hash.
+The page is the same address for everyone, so a link posted in the chat shows another
+viewer only their own (empty) checkout. Posts need the buyer's CSRF token and our own
+origin. Personal data is on these pages for their buyer only.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import segno
+from aiohttp import web
+
+from kernel.errors import BadInput, Conflict, Forbidden, PasarError
+from kernel.forms import read_form
+from kernel.keys import CHECKOUT, PUBLISHER, SETTINGS, TEMPLATES
+from kernel.secret import same_secret
+from kernel.web import render
+from orchestrator.checkout import regions_api
+from orchestrator.checkout.details_form import read_details
+from orchestrator.checkout.model import (
+    METHOD_LABELS,
+    PARCEL_LABELS,
+    PATH,
+    QRIS,
+    TRANSFER,
+    Buyer,
+)
+from orchestrator.checkout.proofs import read_proof
+from orchestrator.checkout.service import TOPIC, BuyerPage, new_request_id
+from orchestrator.live import event_stream
+from orchestrator.origins import is_https, same_origin
+
+COOKIE = "pasar_pembeli"
+COOKIE_DAYS = 90
+_NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+_ORIGIN_TEXT = "Permintaan dari situs lain ditolak (cross-site request refused)."
+
+
+async def current_buyer(request: web.Request) -> Buyer | None:
+    secret = request.cookies.get(COOKIE, "")
+    return await request.config_dict[CHECKOUT].buyer(secret) if secret else None
+
+
+def _remember(request: web.Request, response: web.StreamResponse, secret: str) -> None:
+    settings = request.config_dict[SETTINGS]
+    response.set_cookie(
+        COOKIE, secret, max_age=COOKIE_DAYS * 24 * 3600, httponly=True, samesite="Lax",
+        path="/", secure=is_https(request, settings.public_url, settings.trusted_proxy_set),
+    )  # fmt: skip
+
+
+async def buyer_or_new(request: web.Request) -> tuple[Buyer, str | None]:
+    """The request's buyer, or a new one and the secret to set as its cookie."""
+    buyer = await current_buyer(request)
+    if buyer is not None:
+        return buyer, None
+    return await request.config_dict[CHECKOUT].begin()
+
+
+def _check_post(request: web.Request, buyer: Buyer | None, form) -> None:
+    settings = request.config_dict[SETTINGS]
+    if not same_origin(request, settings.public_url, settings.trusted_proxy_set):
+        raise Forbidden(_ORIGIN_TEXT)
+    if buyer is not None and not same_secret(str(form.get("csrf_token", "")), buyer.csrf):
+        raise Forbidden("Token formulir salah; muat ulang halaman (stale form).")
+
+
+def _context(page: BuyerPage, **extra) -> dict:
+    event = page.event
+    tz = event.tz if event else None
+    return dict(
+        page=page, buyer=page.buyer, details=page.buyer.details, parcels=page.parcels,
+        event=event, tz=tz, labels=PARCEL_LABELS, path=PATH, methods=METHOD_LABELS,
+        vendors={v.id: v for v in event.vendors} if event else {},
+        request_id=new_request_id(), regions=regions_api.choices(page.buyer.details),
+        errors={}, notice="", hold_until=_hold_until(page), **extra,
+    )  # fmt: skip
+
+
+def _hold_until(page: BuyerPage) -> dict[int | None, object]:
+    """Per open parcel, the earliest moment one of its claims stops being held."""
+    out = {}
+    for view in page.parcels:
+        moments = [line.hold_until for line in view.lines if line.hold_until is not None]
+        if moments:
+            out[view.parcel_id] = min(moments)
+    return out
+
+
+def _page(request: web.Request, page: BuyerPage, status: int = 200, **extra) -> web.Response:
+    response = render(request, "checkout.html", status=status, csrf_token=page.buyer.csrf,
+                      **_context(page, **extra))  # fmt: skip
+    response.headers.update(_NO_STORE)
+    return response
+
+
+async def checkout_page(request: web.Request) -> web.Response:
+    """The buyer's checkout: the code to type in chat, their parcels, details and payment."""
+    buyer, secret = await buyer_or_new(request)
+    page = await request.config_dict[CHECKOUT].page(buyer)
+    response = _page(request, page)
+    if secret:
+        _remember(request, response, secret)
+    return response
+
+
+def parcels_html(request: web.Request, page: BuyerPage) -> str:
+    template = request.config_dict[TEMPLATES].get_template("checkout_parcels.html")
+    return template.render(csrf_token=page.buyer.csrf, **_context(page))
+
+
+async def checkout_events(request: web.Request) -> web.StreamResponse:
+    """The buyer's page, live: its parcels again whenever one of them moves."""
+    buyer = await current_buyer(request)
+    if buyer is None:
+        raise Forbidden("Buka halaman pembayaran dulu.")
+    checkout = request.config_dict[CHECKOUT]
+
+    async def make() -> dict:
+        page = await checkout.page(await checkout.buyer(request.cookies[COOKIE]) or buyer)
+        return {"html": parcels_html(request, page), "bound": page.chat_bound,
+                "parcels": len(page.parcels)}  # fmt: skip
+
+    def wanted(message) -> bool:
+        return message.topic == TOPIC and message.channel == str(buyer.id)
+
+    return await event_stream(request, request.config_dict[PUBLISHER], make, wanted, "checkout",
+                              0.5)  # fmt: skip
+
+
+async def save_details(request: web.Request) -> web.Response:
+    """Store the buyer's name, WhatsApp and address; show every wrong field, keep the rest."""
+    buyer = await current_buyer(request)
+    if buyer is None:
+        raise web.HTTPSeeOther("/bayar")
+    form = await read_form(request)
+    _check_post(request, buyer, form)
+    details, errors = read_details(form, regions_api.REGIONS)
+    checkout = request.config_dict[CHECKOUT]
+    if errors:
+        page = await checkout.page(buyer)
+        page = BuyerPage(
+            Buyer(buyer.id, buyer.csrf, details, buyer.authors), page.parcels, page.code,
+            page.code_expires, page.event,
+        )  # fmt: skip
+        return _page(request, page, status=400, errors=errors,
+                     notice="Periksa isian yang ditandai.")  # fmt: skip
+    await checkout.save_details(buyer, details)
+    raise web.HTTPSeeOther("/bayar#paket")
+
+
+async def paid(request: web.Request) -> web.Response:
+    """"Saya sudah bayar" for one parcel, with an optional receipt photo."""
+    buyer = await current_buyer(request)
+    if buyer is None:
+        raise web.HTTPSeeOther("/bayar")
+    form = await read_form(request)
+    _check_post(request, buyer, form)
+    checkout = request.config_dict[CHECKOUT]
+    parcel_id = int(request.match_info["parcel_id"])
+    try:
+        upload = form.get("proof")
+        data = upload.file.read(MAX_UPLOAD + 1) if hasattr(upload, "file") else None
+        method = str(form.get("method", ""))
+        amount = int(str(form.get("amount", "0")) or 0)
+        await checkout.claim_paid(
+            buyer, parcel_id, method, amount, str(form.get("request_id", "")) or new_request_id(),
+            read_proof(data),
+        )  # fmt: skip
+    except (BadInput, Conflict) as error:
+        page = await checkout.page(buyer)
+        return _page(request, page, status=error.status, notice=str(error))
+    except ValueError as error:
+        raise BadInput("Jumlah tidak valid.") from error
+    raise web.HTTPSeeOther(f"/bayar#paket-{parcel_id}")
+
+
+MAX_UPLOAD = 5 * 2**20
+
+
+async def qris_image(request: web.Request) -> web.Response:
+    """The parcel's dynamic QRIS as an SVG QR code (its buyer only)."""
+    buyer = await current_buyer(request)
+    if buyer is None:
+        raise Forbidden("Buka halaman pembayaran dulu.")
+    checkout = request.config_dict[CHECKOUT]
+    view = await checkout.open_parcel(buyer, int(request.match_info["parcel_id"]))
+    try:
+        payload = checkout.qris_for(view)
+    except PasarError as error:
+        raise BadInput(str(error)) from error
+    svg = segno.make(payload, error="m").svg_inline(scale=6, border=4, dark="#000", light="#fff")
+    return web.Response(text=svg, content_type="image/svg+xml", headers=_NO_STORE)
+
+
+async def order_here(request: web.Request) -> web.Response:
+    """"Pesan di sini" on an order link: claim without the chat, then to the checkout."""
+    buyer, secret = await buyer_or_new(request)
+    form = await read_form(request)
+    _check_post(request, None if secret else buyer, form)
+    try:
+        qty = int(str(form.get("qty", "1")))
+    except ValueError as error:
+        raise BadInput("Jumlah harus angka.") from error
+    request_id = str(form.get("request_id", "")) or new_request_id()
+    code = request.match_info["code"]
+    event = request.config_dict[CHECKOUT].event
+    product = next((p for p in event.products if p.code.lower() == code.lower()), None) if event else None
+    if product is None:
+        raise BadInput(f"Kode {code} tidak ada.")
+    await request.config_dict[CHECKOUT].order_by_link(buyer, product.code, qty, request_id)
+    response = web.HTTPSeeOther("/bayar#paket")
+    if secret:
+        _remember(request, response, secret)
+    raise response
+
+
+async def regions_json(request: web.Request) -> web.Response:
+    """Region choices for the address form: regencies of a province, districts of a regency."""
+    province = request.query.get("provinsi", "")[:80]
+    regency = request.query.get("kabupaten", "")[:80]
+    body = regions_api.lookup(province, regency)
+    return web.Response(
+        text=json.dumps(body, ensure_ascii=False), content_type="application/json",
+        headers={"Cache-Control": f"public, max-age={int(timedelta(days=1).total_seconds())}"},
+    )  # fmt: skip
