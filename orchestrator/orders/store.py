@@ -219,28 +219,6 @@ def next_hold(db: Database) -> datetime | None:
     return parse_utc(row[0]) if row and row[0] else None
 
 
-def expire_due(db: Database, now: datetime, by: str) -> list[Order]:
-    """Mark every new order whose hold ended by ``now`` expired and log it; return them.
-
-    The caller holds the transaction. Set-wise statements: the sweep may meet a whole
-    evening's unpaid claims at once.
-    """
-    stamp = utc_iso(now)
-    due = [_order(r) for r in db.execute(f"{_SELECT_ORDERS} WHERE {_DUE} ORDER BY id", [stamp])]
-    if not due:
-        return []
-    db.execute(
-        "INSERT INTO order_events (order_id, at_utc, by, kind, status_from, status_to,"
-        " qty_from, qty_to, message_id) SELECT id, ?, ?, 'expired', status, ?, qty, qty, NULL"
-        f" FROM orders WHERE {_DUE} ORDER BY id",
-        [stamp, by, EXPIRED, stamp],
-    )
-    db.execute(
-        f"UPDATE orders SET status = ?, updated_utc = ? WHERE {_DUE}", [EXPIRED, stamp, stamp]
-    )
-    return [o._replace(status=EXPIRED, updated_at=now) for o in due]
-
-
 _ORDER_FIELDS = ("id", "code", "vendor_id", "channel", "slot_id", "qty", "status", "platform",
                  "author_id", "author_name", "message_id", "text", "created_utc", "price_idr",
                  "amount_micros", "currency", "updated_utc", "hold_until_utc")  # fmt: skip
@@ -261,6 +239,37 @@ def fetch_orders(db: Database, ids: Sequence[int]) -> list[Order]:
         sql = f"{_SELECT_ORDERS} WHERE id IN ({_marks(len(chunk))}) ORDER BY id"
         found += [_order(r) for r in db.execute(sql, list(chunk))]
     return found
+
+
+def expire_due(db: Database, now: datetime, by: str) -> list[Order]:
+    """Mark every new order whose hold ended by ``now`` expired and log it; return them.
+
+    The caller holds the transaction. Set-wise statements, each one pass over the
+    ``orders_due`` index: the sweep may meet a whole evening's unpaid claims at once.
+    """
+    stamp = utc_iso(now)
+    db.execute(
+        "INSERT INTO order_events (order_id, at_utc, by, kind, status_from, status_to,"
+        " qty_from, qty_to, message_id) SELECT id, ?, ?, 'expired', status, ?, qty, qty, NULL"
+        f" FROM orders WHERE {_DUE} ORDER BY id",
+        [stamp, by, EXPIRED, stamp],
+    )
+    rows = db.execute(
+        f"UPDATE orders SET status = ?, updated_utc = ? WHERE {_DUE}"
+        f" RETURNING {', '.join(_ORDER_FIELDS)}",
+        [EXPIRED, stamp, stamp],
+    ).fetchall()
+    holds: dict[str, datetime] = {}  # a slot's claims share one deadline: read it once
+    expired = []
+    for r in rows:
+        hold = holds.get(r[17])
+        if hold is None:
+            hold = holds[r[17]] = parse_utc(r[17])
+        expired.append(Order(r[0], r[1], r[2], r[3] or "", r[4], r[5], r[6], r[7], r[8],
+                             r[9] or "", r[10], r[11] or "", parse_utc(r[12]), r[13], r[14],
+                             r[15], now, hold))  # fmt: skip
+    expired.sort(key=lambda o: o.id)
+    return expired
 
 
 def _where(channel: str | None, vendor: str | None, status: str | None) -> tuple[str, list]:
