@@ -21,7 +21,17 @@ touch; it answers each parsed message with decisions (``Placed``, ``Cancelled``,
   first: an order with no more than the units left to take is cancelled whole, and the
   last one touched is **reduced** (its qty goes down, it keeps its id and status), never
   split. Units asked beyond what the viewer has are ignored.
-- **The host** can cancel any order (``release``), paid and shipped ones too.
+- **The host** can cancel any order (``release``), paid and shipped ones too; expired
+  and cancelled orders are final.
+- **Per-buyer limit.** A product with ``max_per_buyer`` lets one viewer hold at most that
+  many units: their units of it that hold stock or wait, plus a new claim, may not go
+  over it. A claim that would is cut down to what the limit still allows, and refused
+  whole when nothing is left; either way a ``Limited`` decision says so (the viewer is
+  told "maks N per pembeli"). The cut claim then fits the stock or waits like any other.
+- **Holds expire** (``host_writes.expire_due``, not this book): only ``new`` orders
+  expire, at their ``hold_until``; confirmed (the host confirmed, or the buyer said they
+  paid and the vendor checks), paid and shipped orders never do. The units freed move
+  the waiting list up as a cancel's do.
 """
 
 from __future__ import annotations
@@ -33,6 +43,8 @@ from orchestrator.orders.model import (
     CANCELLED,
     CHAT_CANCELLABLE,
     CONFIRMED,
+    EXPIRED,
+    FINAL,
     HOLDS_STOCK,
     NEW,
     PAID,
@@ -53,6 +65,7 @@ class Stock:
     vendor_id: str
     price_idr: int
     stock: int | None = None
+    max_per_buyer: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +131,17 @@ class Promoted:
     qty: int
 
 
-Decision = Placed | Cancelled | Promoted
+@dataclass(slots=True)
+class Limited:
+    """A claim cut to ``allowed`` units (0: refused) by the product's per-buyer limit."""
+
+    code: str
+    asked: int
+    allowed: int
+    limit: int
+
+
+Decision = Placed | Cancelled | Promoted | Limited
 # Decisions are plain (not frozen) records: a page makes thousands, only to write them
 # at once, and a frozen dataclass costs three times as much to build.
 
@@ -134,6 +157,9 @@ class Book:
     ``horizon`` (code -> order id) says a waiting list was loaded only up to that id: the
     orders after it were left out. A settle that would look past it with stock free adds
     the code to ``short``; the caller then loads the whole list and runs the page again.
+
+    ``owned`` ((platform, author id, code) -> units) is what each viewer holds or waits
+    for of the products with a per-buyer limit; a viewer missing from it holds none.
     """
 
     def __init__(
@@ -143,8 +169,10 @@ class Book:
         used: Mapping[str, int] | None = None,
         next_id: int = 1,
         horizon: Mapping[str, int] | None = None,
+        owned: Mapping[tuple[str, str, str], int] | None = None,
     ) -> None:
         self.products = products
+        self.owned: dict[tuple[str, str, str], int] = dict(owned or {})
         self.horizon: Mapping[str, int] = horizon or {}
         self.short: set[str] = set()
         self.used: dict[str, int] = dict(used or {})
@@ -160,14 +188,17 @@ class Book:
         cls, products: Mapping[str, Stock], orders: Iterable[BookOrder], next_id: int | None = None
     ) -> Book:
         """Build a book from every order there is (tests, and the host's single changes)."""
-        orders = [o for o in orders if o.status != CANCELLED]
+        orders = [o for o in orders if o.status not in FINAL]
         used: dict[str, int] = {}
+        owned: dict[tuple[str, str, str], int] = {}
         for order in orders:
             if order.status in HOLDS_STOCK:
                 used[order.code] = used.get(order.code, 0) + order.qty
+            key = (*order.viewer, order.code)
+            owned[key] = owned.get(key, 0) + order.qty
         open_orders = [o for o in orders if o.status in CHAT_CANCELLABLE]
         start = next_id if next_id is not None else max((o.id for o in orders), default=0) + 1
-        return cls(products, open_orders, used, start)
+        return cls(products, open_orders, used, start, owned=owned)
 
     def _track(self, order: BookOrder) -> None:
         self.by_id[order.id] = order
@@ -196,6 +227,10 @@ class Book:
             product = self.products.get(code)
             if product is None or qty <= 0:
                 continue
+            if product.max_per_buyer is not None:
+                qty = self._within_limit(key, product, qty, decisions)
+                if qty <= 0:
+                    continue
             limit = product.stock
             left = None if limit is None else limit - self.used.get(code, 0)
             status = NEW if left is None or qty <= left else WAITING
@@ -208,6 +243,19 @@ class Book:
                 Placed(order.id, code, product.vendor_id, qty, status, product.price_idr)
             )
         return decisions
+
+    def _within_limit(
+        self, viewer: tuple[str, str], product: Stock, qty: int, decisions: list[Decision]
+    ) -> int:
+        """Cut ``qty`` to what the viewer may still claim of ``product``; count it as theirs."""
+        cap = product.max_per_buyer or 0
+        key = (*viewer, product.code)
+        have = self.owned.get(key, 0)
+        allowed = min(qty, max(0, cap - have))
+        if allowed < qty:
+            decisions.append(Limited(product.code, qty, allowed, cap))
+        self.owned[key] = have + allowed
+        return allowed
 
     def cancel(self, viewer: Viewer, items: Sequence[tuple[str, int]]) -> list[Decision]:
         """Cancel a viewer's open orders of each code: all for qty 0, else N units newest first."""
@@ -226,7 +274,7 @@ class Book:
 
     def release(self, order: BookOrder) -> list[Decision]:
         """Cancel one order whatever its status (the host's cancel), then move the list up."""
-        if order.status == CANCELLED:
+        if order.status in FINAL:
             return []
         tracked = self.by_id.get(order.id)
         if tracked is None:  # paid/shipped orders are only in ``used``
@@ -239,6 +287,9 @@ class Book:
         decision = Cancelled(order.id, order.code, order.status, order.qty, qty_after)
         if order.status in HOLDS_STOCK and order.code in self.used:
             self.used[order.code] -= order.qty - qty_after
+        key = (*order.viewer, order.code)
+        if key in self.owned:
+            self.owned[key] -= order.qty - qty_after
         order.qty = qty_after
         if qty_after == 0:
             self._forget(order)
@@ -296,10 +347,16 @@ def transition_error(current: str, wanted: str) -> str | None:
 
     Orders only move forward along new → confirmed → paid → shipped (a step may be
     skipped: a viewer who pays at once is confirmed by paying); any order not yet
-    cancelled can be cancelled; a waiting order moves up only by itself.
+    cancelled can be cancelled; a waiting order moves up only by itself. Cancelled and
+    expired orders are final: an expired order's stock has gone to others, so it cannot
+    come back (the buyer claims again), and only its deadline expires an order.
     """
     if current == CANCELLED:
         return "Pesanan ini sudah batal (already cancelled)."
+    if current == EXPIRED:
+        return "Pesanan ini sudah kedaluwarsa; stoknya sudah kembali (already expired)."
+    if wanted == EXPIRED:
+        return "Pesanan kedaluwarsa sendiri saat batas waktunya habis (only its deadline can)."
     if wanted == CANCELLED:
         return None
     if current == WAITING:

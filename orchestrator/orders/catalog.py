@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from orchestrator.chat.grammar import Catalog as GrammarCatalog
 from orchestrator.orders.book import Stock
+from orchestrator.orders.holds import HoldRules
 from schedules.model import Event
 
 
@@ -27,6 +28,7 @@ class OrderCatalog:
     zoom_meetings: dict[str, str] = field(default_factory=dict)  # meeting id -> channel
     slot_codes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # slot id -> codes
     timezone: str = "Asia/Jakarta"
+    holds: HoldRules = field(default_factory=HoldRules)
 
     @classmethod
     def build(cls, event: Event | None, revision: int = 0) -> OrderCatalog:
@@ -39,7 +41,8 @@ class OrderCatalog:
         return cls(
             revision=revision,
             stock={
-                p.code: Stock(p.code, p.vendor_id, p.price_idr, p.stock) for p in event.products
+                p.code: Stock(p.code, p.vendor_id, p.price_idr, p.stock, p.max_per_buyer)
+                for p in event.products
             },
             grammar=GrammarCatalog.from_codes(p.code for p in event.products),
             product_names={p.code: p.name for p in event.products},
@@ -53,6 +56,7 @@ class OrderCatalog:
                 for s in event.slots
             },
             timezone=event.timezone,
+            holds=HoldRules.from_event(event),
         )
 
     @property

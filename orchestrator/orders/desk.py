@@ -5,7 +5,8 @@ page as one transaction on the store's thread, then tells the rest of the servic
 ``orders`` message per channel the page changed, saying what changed there (the orders
 pages subscribe; the overlay bridge listens for the ticker and the "sold out" marks), the
 order-link pages' sold-out set, and the queue of chat replies the platform side sends
-when its quota allows.
+when its quota allows. A timer on the desk's clock sweeps the unpaid holds that ran out
+(``host_writes.expire_due``) as each deadline comes.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from kernel.clock import Clock, RealClock
@@ -25,7 +27,7 @@ from orchestrator.chat.replies import (
     ReplyQueue,
     unknown_code_reply,
 )
-from orchestrator.orders import host_writes, writes
+from orchestrator.orders import host_writes, notices, writes
 from orchestrator.orders import store as order_store
 from orchestrator.orders.catalog import OrderCatalog
 from orchestrator.orders.model import NEW, WAITING, ChatMessage, Cursor, IngestResult, Order
@@ -38,6 +40,9 @@ log = logging.getLogger(__name__)
 
 TOPIC = "orders"
 COMMANDS_TOPIC = "chat.commands"
+# The sweep's timer wakes at least this often (clock time) whatever it was told: a
+# backstop for deadlines it could not hear of (another process writing the orders).
+SWEEP_CAP = timedelta(hours=1)
 
 
 class ChannelActions(Protocol):
@@ -106,6 +111,9 @@ class OrderDesk:
         self._rebuilding = asyncio.Lock()
         self._rebuilds: set[asyncio.Task[bool]] = set()
         self._unfollow: Callable[[], None] | None = None
+        self._sweeper: asyncio.Task[None] | None = None
+        self._next_due: datetime | None = None  # the deadline the sweeper sleeps until
+        self._sweep_wake = asyncio.Event()
 
     # -- start and schedule changes -------------------------------------------------
 
@@ -117,12 +125,17 @@ class OrderDesk:
         await self.refresh()
         self._started = True
         self._unfollow = self.feed.follow(self._on_schedule)
+        self._sweeper = asyncio.create_task(self._sweep_loop(), name="orders-expiry")
 
     async def stop(self) -> None:
-        """Stop following the feed and let a rebuild under way finish."""
+        """Stop following the feed and the sweeps; let a rebuild under way finish."""
         if self._unfollow is not None:
             self._unfollow()
             self._unfollow = None
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            await asyncio.gather(self._sweeper, return_exceptions=True)
+            self._sweeper = None
         await asyncio.gather(*self._rebuilds, return_exceptions=True)
 
     def _on_schedule(self, schedule: Schedule) -> None:
@@ -193,6 +206,7 @@ class OrderDesk:
             cancelled=outcome.cancelled,
             waiting=[o for o in outcome.created if o.status == WAITING],
             promoted=outcome.promoted,
+            limited=[(m, d.code, d.asked - d.allowed) for m, d in outcome.limited],
             unknown_codes=[(u.message, u.codes) for u in outcome.unknown],
         )
 
@@ -240,6 +254,47 @@ class OrderDesk:
         orders = await self.store.run(order_store.fetch_orders, list(order_ids))
         self._tell(writes.Outcome(updated=orders))
 
+    # -- holds running out ----------------------------------------------------------
+
+    @property
+    def next_sweep(self) -> datetime | None:
+        """When the sweeper wakes next on the clock (None before it first looked)."""
+        return self._next_due
+
+    async def expire_now(self) -> writes.Outcome:
+        """Expire the holds due by the clock's now and move the waiting lists up."""
+        await self.refresh()
+        outcome = await self.store.run(host_writes.expire_due, self.catalog, self.clock.now())
+        self._tell(outcome)
+        return outcome
+
+    async def _sweep_loop(self) -> None:
+        """Sleep on the clock until the earliest deadline (at most ``SWEEP_CAP``), sweep."""
+        while True:
+            try:
+                due = await self.store.run(order_store.next_hold)
+                cap = self.clock.now() + SWEEP_CAP
+                self._next_due = cap if due is None else min(due, cap)
+                self._sweep_wake.clear()
+                await self.clock.sleep_until(self._next_due, self._sweep_wake)
+                if self.clock.now() >= self._next_due:
+                    await self.expire_now()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a failed sweep is retried on the next turn, never fatal
+                log.exception("Expiring unpaid holds failed")
+                await self.clock.sleep(60)
+
+    def _heard_of(self, outcome: writes.Outcome) -> None:
+        """Wake the sweeper when orders got a deadline earlier than the one it awaits."""
+        due = self._next_due
+        if due is None:
+            return
+        for order in (*outcome.created, *outcome.promoted):
+            if order.status == NEW and order.hold_until is not None and order.hold_until < due:
+                self._sweep_wake.set()
+                return
+
     # -- telling the others ---------------------------------------------------------
 
     def _tell(self, outcome: writes.Outcome, sold_out: frozenset[str] | None = None) -> None:
@@ -248,6 +303,8 @@ class OrderDesk:
         ``sold_out`` is the whole set when known (after a rebuild); else the outcome's
         touched codes update the one kept.
         """
+        self._heard_of(outcome)
+        self._queue_moved_up(outcome)
         codes = self._sold_out_after(outcome) if sold_out is None else sold_out
         channels = outcome.channels | (self._all_channels() if codes != self._sold_out else set())
         self._sold_out = codes
@@ -294,6 +351,28 @@ class OrderDesk:
             m = unknown.message
             text = unknown_code_reply(unknown.codes, unknown.on_air, m.author_name)
             self._queue(m.platform, m.channel).say(text)
+        for m, cut in outcome.limited[-MAX_PENDING:]:
+            text = notices.limited_reply(m.author_name, cut.code, cut.allowed, cut.limit)
+            self._queue(m.platform, m.channel).say(text)
+
+    def _queue_moved_up(self, outcome: writes.Outcome) -> None:
+        """Tell each buyer who moved up, while their channel is live, until when to pay."""
+        now, tz = self.clock.now(), self.catalog.tz
+        for order in outcome.promoted[-MAX_PENDING:]:
+            if order.status != NEW or not self._live(order.channel, now):
+                continue
+            text = notices.moved_up_reply(
+                order.author_name, order.code, order.qty, order.hold_until, tz
+            )
+            self._queue(order.platform, order.channel).say(text)
+
+    def _live(self, channel: str, now: datetime) -> bool:
+        """Is ``channel``'s day of slots under way (its first start to its last end)?"""
+        event = self.event
+        if event is None:
+            return False
+        slots = [s for s in event.slots if s.channel == channel]
+        return bool(slots) and min(s.start for s in slots) <= now < max(s.end for s in slots)
 
     def say(self, platform: str, channel: str, text: str) -> None:
         """Queue a chat reply from another part (the checkout's), sent like the others."""
@@ -333,4 +412,5 @@ def _summary(outcome: writes.Outcome, channel: str) -> dict:
         "cancelled": ids(outcome.cancelled),
         "promoted": ids(outcome.promoted),
         "updated": ids(outcome.updated),
+        "expired": ids(outcome.expired),
     }

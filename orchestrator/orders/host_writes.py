@@ -1,5 +1,6 @@
-"""The desk's transactions for what is not chat: a host moving or cancelling an order, and
-the organiser changing stock (the waiting lists move up). Each is one SQLite transaction.
+"""The desk's transactions for what is not chat: a host moving or cancelling an order, the
+organiser changing stock, and unpaid holds running out (the waiting lists move up). Each
+is one SQLite transaction.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from orchestrator.orders.book import (
 )
 from orchestrator.orders.catalog import OrderCatalog
 from orchestrator.orders.model import CANCELLED, NEW
-from orchestrator.orders.writes import SYSTEM, Outcome, sold_out_marks
+from orchestrator.orders.writes import SYSTEM, Outcome, fresh_holds, sold_out_marks
+
+EXPIRY = "sistem (batas waktu)"
 
 
 def change_status(
@@ -79,8 +82,10 @@ def _write_host(
                            None))  # fmt: skip
     store.update_orders(db, changes)
     store.insert_events(db, events)
+    moved_up = [d for d in decisions if isinstance(d, Promoted)]
+    store.set_holds(db, fresh_holds(catalog, moved_up, now))
     cancelled = [d.order_id for d in decisions if isinstance(d, Cancelled)]
-    promoted = [d.order_id for d in decisions if isinstance(d, Promoted)]
+    promoted = [d.order_id for d in moved_up]
     return Outcome(
         cancelled=store.fetch_orders(db, cancelled),
         promoted=store.fetch_orders(db, promoted),
@@ -94,6 +99,26 @@ def settle_stock(db: Database, catalog: OrderCatalog, now: datetime) -> Outcome:
         waiting_codes = [c for c, s in catalog.stock.items() if s.stock is not None]
         book = Book(catalog.stock, store.book_orders(db, waiting_codes), store.stock_used(db))
         return _write_host(db, catalog, book, book.settle_all(), SYSTEM, now)
+
+
+def expire_due(db: Database, catalog: OrderCatalog, now: datetime) -> Outcome:
+    """Expire every new order whose hold ended by ``now``; their stock moves the lists up.
+
+    One transaction: a crash keeps all of it or none, and the next sweep redoes what
+    was lost. Waiting orders move up in claim order, as after a cancel, with a fresh hold.
+    """
+    with db.atomic():
+        expired = store.expire_due(db, now, EXPIRY)
+        if not expired:
+            return Outcome()
+        codes = sorted({o.code for o in expired})
+        stocked = [c for c in codes if c in catalog.stock and catalog.stock[c].stock is not None]
+        book = Book(catalog.stock, store.book_orders(db, stocked), store.stock_used(db, stocked))
+        decisions = [d for code in stocked for d in book.settle(code)]
+        outcome = _write_host(db, catalog, book, decisions, SYSTEM, now)
+    outcome.expired = expired
+    outcome.sold_out = sold_out_marks(book, set(codes))
+    return outcome
 
 
 def sold_out_codes(db: Database, catalog: OrderCatalog) -> frozenset[str]:

@@ -11,12 +11,19 @@ from datetime import datetime
 from typing import NamedTuple
 
 NEW, CONFIRMED, PAID, SHIPPED = "new", "confirmed", "paid", "shipped"
-CANCELLED, WAITING = "cancelled", "waiting"
-STATUSES = (NEW, CONFIRMED, PAID, SHIPPED, WAITING, CANCELLED)
+CANCELLED, WAITING, EXPIRED = "cancelled", "waiting", "expired"
+STATUSES = (NEW, CONFIRMED, PAID, SHIPPED, WAITING, CANCELLED, EXPIRED)
 # Orders holding stock: a product's stock is used by the qty of these.
 HOLDS_STOCK = frozenset({NEW, CONFIRMED, PAID, SHIPPED})
 # Orders a viewer can still cancel from chat; paid and shipped ones only the host can.
 CHAT_CANCELLABLE = frozenset({NEW, CONFIRMED, WAITING})
+# Orders whose hold runs out at ``hold_until``: only unpaid claims nobody acted on.
+# A confirmed order (the host confirmed it, or the buyer said they paid and the vendor
+# is checking), a paid one and a shipped one never expire; a waiting one holds nothing
+# and gets its deadline when it moves up.
+EXPIRES = frozenset({NEW})
+# Orders that are over: nothing moves them any more, not even the host.
+FINAL = frozenset({CANCELLED, EXPIRED})
 
 STATUS_LABELS = {
     NEW: "baru",
@@ -25,6 +32,7 @@ STATUS_LABELS = {
     SHIPPED: "dikirim",
     WAITING: "antre (stok habis)",
     CANCELLED: "batal",
+    EXPIRED: "kedaluwarsa",
 }
 
 
@@ -74,6 +82,7 @@ class Order(NamedTuple):
     amount_micros: int | None = None  # a Super Chat's amount (the whole message's)
     currency: str | None = None
     updated_at: datetime | None = None
+    hold_until: datetime | None = None  # a new order expires then unless it moves on
 
     @property
     def total_idr(self) -> int:
@@ -94,4 +103,5 @@ class IngestResult:
     cancelled: list[Order] = field(default_factory=list)  # as they are after (maybe reduced)
     waiting: list[Order] = field(default_factory=list)  # the created orders that wait
     promoted: list[Order] = field(default_factory=list)  # waiting orders that moved up
+    limited: list[tuple[ChatMessage, str, int]] = field(default_factory=list)  # code, units cut
     unknown_codes: list[tuple[ChatMessage, list[str]]] = field(default_factory=list)

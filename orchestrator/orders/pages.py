@@ -28,7 +28,7 @@ from orchestrator.orders import export
 from orchestrator.orders import store as order_store
 from orchestrator.orders.book import PATH
 from orchestrator.orders.desk import TOPIC, OrderDesk
-from orchestrator.orders.model import CANCELLED, STATUS_LABELS, STATUSES, Order
+from orchestrator.orders.model import CANCELLED, FINAL, STATUS_LABELS, STATUSES, Order
 
 _FILTERS = ("channel", "vendor", "status")
 SHOWN = 500  # rows on a page; the CSV has them all
@@ -67,7 +67,7 @@ def order_view(order: Order, desk: OrderDesk) -> dict:
     if order.status in PATH:
         later = PATH[PATH.index(order.status) + 1 :]
         actions = [{"status": s, "label": ACTION_LABELS[s]} for s in later[:1]]
-    if order.status != CANCELLED:
+    if order.status not in FINAL:
         actions.append({"status": CANCELLED, "label": ACTION_LABELS[CANCELLED]})
     return {
         "id": order.id,

@@ -6,7 +6,9 @@ number made from its platform and id (``message_key``), and the ids themselves d
 two orders of one product; the row also says who ordered, when, from which message.
 ``order_events`` keeps every later change (status, qty, moving up) with who and when,
 ``platform_cursors`` each chat's next page token, ``vendor_links`` the vendors' private
-page tokens.
+page tokens. An order's ``hold_until_utc`` is when its hold on the stock ends if it is
+still new then (``orchestrator.orders.holds``); the sweep finds those due by
+``orders_due``, an index of the new orders only.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ import zlib
 from sqlite_utils import Database
 
 from kernel.db import apply_migrations
+from kernel.times import parse_utc, utc_iso
+from orchestrator.orders.holds import HoldRules
+from schedules.store import load_event
 
 _FIRST_TABLES = """
 CREATE TABLE chat_messages (
@@ -118,7 +123,30 @@ def _key_messages(db: Database) -> None:
         raise RuntimeError(f"order events lost their orders in the rebuild: {broken[:5]}")
 
 
-MIGRATIONS = [_create_tables, _index_open_orders_by_viewer, _key_messages]
+def _add_holds(db: Database) -> None:
+    """Give every order its hold deadline, and index the new ones by it for the sweep.
+
+    Orders already there get theirs as if they had been placed with it: from their slot's
+    end when the stored event still has the slot, else from when they were published,
+    and from the last time they moved up if they did.
+    """
+    db.execute("ALTER TABLE orders ADD COLUMN hold_until_utc TEXT")
+    rules = HoldRules.from_event(load_event(db) if db["event"].exists() else None)
+    rows = db.execute(
+        "SELECT o.id, o.vendor_id, o.slot_id, o.created_utc, (SELECT MAX(e.at_utc)"
+        " FROM order_events e WHERE e.order_id = o.id AND e.kind = 'promoted') FROM orders o"
+    ).fetchall()
+    holds = []
+    for order_id, vendor_id, slot, created, moved_up in rows:
+        until = rules.until(vendor_id, slot, parse_utc(created))
+        if moved_up is not None:
+            until = rules.moved_up(vendor_id, parse_utc(moved_up), until)
+        holds.append((utc_iso(until), order_id))
+    db.conn.executemany("UPDATE orders SET hold_until_utc = ? WHERE id = ?", holds)
+    db.execute("CREATE INDEX orders_due ON orders (hold_until_utc) WHERE status = 'new'")
+
+
+MIGRATIONS = [_create_tables, _index_open_orders_by_viewer, _key_messages, _add_holds]
 
 
 def migrate(db: Database) -> None:

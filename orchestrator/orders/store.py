@@ -12,7 +12,14 @@ from sqlite_utils import Database
 
 from kernel.times import parse_utc, utc_iso
 from orchestrator.orders.book import BookOrder
-from orchestrator.orders.model import CHAT_CANCELLABLE, HOLDS_STOCK, WAITING, Cursor, Order
+from orchestrator.orders.model import (
+    CHAT_CANCELLABLE,
+    EXPIRED,
+    HOLDS_STOCK,
+    WAITING,
+    Cursor,
+    Order,
+)
 from orchestrator.orders.schema import message_key, migrate
 
 __all__ = ["message_key", "migrate"]  # with the queries below
@@ -71,7 +78,8 @@ def insert_messages(db: Database, rows: Sequence[tuple]) -> None:
 
 ORDER_COLUMNS = ("id", "code", "vendor_id", "channel", "slot_id", "qty", "status", "platform",
                  "author_id", "author_name", "message_id", "text", "created_utc", "price_idr",
-                 "amount_micros", "currency", "updated_utc", "message_row")  # fmt: skip
+                 "amount_micros", "currency", "updated_utc", "message_row",
+                 "hold_until_utc")  # fmt: skip
 _INSERT_ORDER = (
     f"INSERT INTO orders ({', '.join(ORDER_COLUMNS)}) VALUES ({_marks(len(ORDER_COLUMNS))})"
 )
@@ -82,6 +90,7 @@ _INSERT_EVENT = (
 )
 _HOLDING = tuple(sorted(HOLDS_STOCK))
 _OPEN = tuple(sorted(CHAT_CANCELLABLE))
+_OWNED = tuple(sorted(HOLDS_STOCK | {WAITING}))  # what counts against a per-buyer limit
 
 
 def next_order_id(db: Database) -> int:
@@ -133,6 +142,28 @@ def book_orders(
     return [BookOrder(r[0], r[1], r[2], r[3], (r[4], r[5])) for r in rows.values()]
 
 
+def units_owned(
+    db: Database, viewer_codes: Iterable[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], int]:
+    """Units each (platform, author id, code) holds or waits for, for per-buyer limits.
+
+    One statement per chunk of triples, each one look-up of the viewer index.
+    """
+    owned: dict[tuple[str, str, str], int] = {}
+    for chunk in _chunks(sorted(set(viewer_codes)), _CHUNK // 3):
+        sql = (
+            f"WITH asked (platform, author_id, code) AS (VALUES {_rows(len(chunk), 3)})"
+            " SELECT o.platform, o.author_id, o.code, SUM(o.qty) FROM asked"
+            " JOIN orders o ON o.platform = asked.platform AND o.author_id = asked.author_id"
+            f" AND o.code = asked.code WHERE o.status IN ({_marks(len(_OWNED))})"
+            " GROUP BY o.platform, o.author_id, o.code"
+        )
+        params = [value for key in chunk for value in key]
+        for platform, author, code, units in db.execute(sql, [*params, *_OWNED]):
+            owned[(platform, author, code)] = units
+    return owned
+
+
 def waiting_head(
     db: Database, code: str, max_qty: int, count: int | None
 ) -> tuple[list[BookOrder], int | None]:
@@ -169,9 +200,28 @@ def update_orders(db: Database, changes: Sequence[tuple[str, int, str, int]]) ->
     )
 
 
+def set_holds(db: Database, holds: Sequence[tuple[str, int]]) -> None:
+    """Apply (hold_until_utc, id) fresh deadlines of orders that moved up; a later one kept
+    stays (``holds.moved_up_until``; the stored texts sort as the times do)."""
+    db.conn.executemany(
+        "UPDATE orders SET hold_until_utc = MAX(COALESCE(hold_until_utc, ''), ?) WHERE id = ?",
+        holds,
+    )
+
+
+# The literal 'new' (model.NEW) lets SQLite use ``orders_due``, the index of new orders.
+_DUE = "status = 'new' AND hold_until_utc <= ?"
+
+
+def next_hold(db: Database) -> datetime | None:
+    """The earliest deadline of a new order, or None when no order is new."""
+    row = db.execute("SELECT MIN(hold_until_utc) FROM orders WHERE status = 'new'").fetchone()
+    return parse_utc(row[0]) if row and row[0] else None
+
+
 _ORDER_FIELDS = ("id", "code", "vendor_id", "channel", "slot_id", "qty", "status", "platform",
                  "author_id", "author_name", "message_id", "text", "created_utc", "price_idr",
-                 "amount_micros", "currency", "updated_utc")  # fmt: skip
+                 "amount_micros", "currency", "updated_utc", "hold_until_utc")  # fmt: skip
 _SELECT_ORDERS = f"SELECT {', '.join(_ORDER_FIELDS)} FROM orders"
 
 
@@ -179,7 +229,7 @@ def _order(r: tuple) -> Order:
     """An order from a row of ``_SELECT_ORDERS`` (the fields in ``Order``'s order)."""
     return Order(r[0], r[1], r[2], r[3] or "", r[4], r[5], r[6], r[7], r[8], r[9] or "",
                  r[10], r[11] or "", parse_utc(r[12]), r[13], r[14], r[15],
-                 parse_utc(r[16]))  # fmt: skip
+                 parse_utc(r[16]), parse_utc(r[17]) if r[17] else None)  # fmt: skip
 
 
 def fetch_orders(db: Database, ids: Sequence[int]) -> list[Order]:
@@ -189,6 +239,37 @@ def fetch_orders(db: Database, ids: Sequence[int]) -> list[Order]:
         sql = f"{_SELECT_ORDERS} WHERE id IN ({_marks(len(chunk))}) ORDER BY id"
         found += [_order(r) for r in db.execute(sql, list(chunk))]
     return found
+
+
+def expire_due(db: Database, now: datetime, by: str) -> list[Order]:
+    """Mark every new order whose hold ended by ``now`` expired and log it; return them.
+
+    The caller holds the transaction. Set-wise statements, each one pass over the
+    ``orders_due`` index: the sweep may meet a whole evening's unpaid claims at once.
+    """
+    stamp = utc_iso(now)
+    db.execute(
+        "INSERT INTO order_events (order_id, at_utc, by, kind, status_from, status_to,"
+        " qty_from, qty_to, message_id) SELECT id, ?, ?, 'expired', status, ?, qty, qty, NULL"
+        f" FROM orders WHERE {_DUE} ORDER BY id",
+        [stamp, by, EXPIRED, stamp],
+    )
+    rows = db.execute(
+        f"UPDATE orders SET status = ?, updated_utc = ? WHERE {_DUE}"
+        f" RETURNING {', '.join(_ORDER_FIELDS)}",
+        [EXPIRED, stamp, stamp],
+    ).fetchall()
+    holds: dict[str, datetime] = {}  # a slot's claims share one deadline: read it once
+    expired = []
+    for r in rows:
+        hold = holds.get(r[17])
+        if hold is None:
+            hold = holds[r[17]] = parse_utc(r[17])
+        expired.append(Order(r[0], r[1], r[2], r[3] or "", r[4], r[5], r[6], r[7], r[8],
+                             r[9] or "", r[10], r[11] or "", parse_utc(r[12]), r[13], r[14],
+                             r[15], now, hold))  # fmt: skip
+    expired.sort(key=lambda o: o.id)
+    return expired
 
 
 def _where(channel: str | None, vendor: str | None, status: str | None) -> tuple[str, list]:

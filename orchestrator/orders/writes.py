@@ -23,6 +23,7 @@ from orchestrator.orders.book import (
     BookOrder,
     Cancelled,
     Decision,
+    Limited,
     Placed,
     Promoted,
     Viewer,
@@ -72,13 +73,15 @@ class Outcome:
     cancelled: list[Order] = field(default_factory=list)
     promoted: list[Order] = field(default_factory=list)
     updated: list[Order] = field(default_factory=list)  # moved along by the host
+    expired: list[Order] = field(default_factory=list)  # holds that ran out
     unknown: list[Unknown] = field(default_factory=list)
+    limited: list[tuple[ChatMessage, Limited]] = field(default_factory=list)  # claims cut
     sold_out: dict[str, bool] = field(default_factory=dict)  # stocked codes touched
     commands: list = field(default_factory=list)  # what ``PageInputs.commands`` did
 
     @property
     def channels(self) -> set[str]:
-        changed = (*self.created, *self.cancelled, *self.promoted, *self.updated)
+        changed = (*self.created, *self.cancelled, *self.promoted, *self.updated, *self.expired)
         return {o.channel for o in changed}
 
 
@@ -105,6 +108,7 @@ def ingest_page(
     outcome.new_messages, outcome.duplicates = len(fresh), len(messages) - len(fresh)
     outcome.commands = commands
     outcome.unknown = _unknown(inputs, fresh, absent)
+    outcome.limited = [(m, d) for m, d in decided if type(d) is Limited]
     outcome.sold_out = sold_out_marks(book, {d.code for _, d in decided})
     return outcome
 
@@ -235,9 +239,10 @@ def _page_book(
     stocked = {c for c in codes if c in catalog.stock and catalog.stock[c].stock is not None}
     used = store.stock_used(db, stocked) if stocked else {}
     next_id = store.next_order_id(db) if codes else 1
+    owned = _owned(db, catalog, fresh, parsed)
     cancels = [(m, p) for m, p in zip(fresh, parsed, strict=True) if p.kind == "cancel"]
     if not cancels:
-        return Book(catalog.stock, (), used, next_id)
+        return Book(catalog.stock, (), used, next_id, owned=owned)
     cancelled = {item.code for _, p in cancels for item in p.items}
     asked = {(m.platform, m.author_id, item.code) for m, p in cancels for item in p.items}
     mine = store.book_orders(db, (), asked)
@@ -254,7 +259,34 @@ def _page_book(
         orders += [o for o in rows if o.id not in known]
         if last is not None:
             horizon[code] = last
-    return Book(catalog.stock, orders, used, next_id, horizon)
+    return Book(catalog.stock, orders, used, next_id, horizon, owned)
+
+
+def _owned(
+    db: Database, catalog: OrderCatalog, fresh: Sequence[ChatMessage], parsed: Sequence[ParseResult]
+) -> dict[tuple[str, str, str], int]:
+    """What the page's claimants already hold or wait for of the limited codes they claim."""
+    limited = {c for c, s in catalog.stock.items() if s.max_per_buyer is not None}
+    if not limited:
+        return {}
+    asked = {
+        (m.platform, m.author_id, item.code)
+        for m, p in zip(fresh, parsed, strict=True)
+        if p.kind == "order"
+        for item in p.items
+        if item.code in limited
+    }
+    return store.units_owned(db, asked) if asked else {}
+
+
+def fresh_holds(catalog: OrderCatalog, promoted: Sequence[Promoted], now: datetime) -> list:
+    """(hold_until_utc, id) for orders that moved up at ``now``: their hold starts again."""
+    holds = catalog.holds
+    stock = catalog.stock
+    return [
+        (_iso(holds.moved_up(stock[d.code].vendor_id if d.code in stock else "", now)), d.order_id)
+        for d in promoted
+    ]
 
 
 def _held(orders: Sequence[BookOrder]) -> dict[str, int]:
@@ -281,11 +313,13 @@ def _write(
 ) -> Outcome:
     """Insert the placed orders as the page leaves them, apply the other changes, log them."""
     now = utc_iso(inputs.received_at)
-    placed, events, final = [], [], {}
+    placed, events, final, promoted = [], [], {}, []
     for message, d in decided:
         if type(d) is Placed:
             # No event: the order's row says who made it, when, and from which message.
             placed.append((message, d))
+        elif type(d) is Limited:
+            continue  # no order changed: the viewer is told
         elif type(d) is Cancelled:
             # A cancelled order keeps the qty it had, so the list shows what was dropped.
             final[d.order_id] = (CANCELLED, d.qty_before) if d.whole else (d.status, d.qty_after)
@@ -294,6 +328,7 @@ def _write(
                            message.message_id))  # fmt: skip
         else:
             final[d.order_id] = (NEW, d.qty)
+            promoted.append(d)
             events.append((d.order_id, now, SYSTEM, "promoted", "waiting", NEW, d.qty, d.qty,
                            message.message_id))  # fmt: skip
     created, rows = _created(inputs, placed, final, now)
@@ -301,6 +336,7 @@ def _write(
     new_ids = {o.id for o in created}
     store.update_orders(db, [(s, q, now, i) for i, (s, q) in final.items() if i not in new_ids])
     store.insert_events(db, events)
+    store.set_holds(db, fresh_holds(inputs.catalog, promoted, inputs.received_at))
     return _outcome(db, decided, created, new_ids)
 
 
@@ -314,20 +350,30 @@ def _created(
     orders, rows = [], []
     stored, received = inputs.stored, inputs.received_at
     slot_at, air = inputs.lookup.slot_at, inputs.air
+    hold_of = inputs.catalog.holds.until
+    holds: dict[tuple, tuple[datetime, str]] = {}  # a slot's claims share their deadline
     last, slot = None, None
     for m, d in placed:
         if m is not last:  # a message's items are placed one after another
             last, slot = m, slot_at(air, m.channel, m.published_at)
         status, qty = final.get(d.order_id) or (d.status, d.qty)
         published, row = stored[id(m)]
+        key = (d.vendor_id, slot) if slot is not None else (d.vendor_id, None, published)
+        hold = holds.get(key)
+        if hold is None:
+            until = hold_of(d.vendor_id, slot, m.published_at)
+            hold = holds[key] = (until, _iso(until))
+        if status != d.status and status == NEW:  # it waited and moved up in this page
+            until = inputs.catalog.holds.moved_up(d.vendor_id, received, hold[0])
+            hold = (until, _iso(until))
         orders.append(Order(d.order_id, d.code, d.vendor_id, m.channel, slot, qty, status,
                             m.platform, m.author_id, m.author_name, m.message_id, m.text,
                             m.published_at, d.price_idr, m.amount_micros, m.currency,
-                            received))  # fmt: skip
+                            received, hold[0]))  # fmt: skip
         rows.append((d.order_id, d.code, d.vendor_id, m.channel, slot, qty, status, m.platform,
                      m.author_id, m.author_name, m.message_id, m.text,
                      published, d.price_idr, m.amount_micros, m.currency, now,
-                     row))  # fmt: skip
+                     row, hold[1]))  # fmt: skip
     return orders, rows
 
 
@@ -338,7 +384,7 @@ def _outcome(
     new_ids: set[int],
 ) -> Outcome:
     """The page's orders as they stand after it; orders of earlier pages are re-read."""
-    touched = {d.order_id for _, d in decided if type(d) is not Placed}
+    touched = {d.order_id for _, d in decided if type(d) is Cancelled or type(d) is Promoted}
     if not touched:
         return Outcome(created=created)
     changed = {o.id: o for o in store.fetch_orders(db, list(touched - new_ids))}

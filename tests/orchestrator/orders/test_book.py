@@ -8,6 +8,7 @@ from orchestrator.orders.book import (
     Book,
     BookOrder,
     Cancelled,
+    Limited,
     Placed,
     Promoted,
     Stock,
@@ -222,3 +223,63 @@ def test_fully_served_partial_list_is_not_short():
     book = Book(PRODUCTS, loaded, used={"K01": 5}, next_id=10, horizon={"K01": 2})
     book.release(BookOrder(99, "K01", 2, "new", ("youtube", "UC-other")))
     assert book.short == set()
+
+
+LIMITED = {"K01": Stock("K01", "kopi", 40000, stock=5, max_per_buyer=2)}
+
+
+def limits(decisions) -> list[tuple[str, int, int, int]]:
+    return [(d.code, d.asked, d.allowed, d.limit) for d in decisions if isinstance(d, Limited)]
+
+
+def test_claim_over_the_per_buyer_limit_is_cut_to_what_is_left():
+    """With a limit of 2, a claim of 3 is taken as 2 and the cut is reported."""
+    book = Book(LIMITED)
+    decisions = book.place(BUDI, [("K01", 3)])
+    assert placed(decisions) == [(1, "K01", 2, "new")]
+    assert limits(decisions) == [("K01", 3, 2, 2)]
+
+
+def test_claim_with_nothing_left_under_the_limit_is_refused_whole():
+    """A viewer who already holds the limit gets no order, only the Limited decision."""
+    book = Book(LIMITED, owned={("youtube", "UC-budi", "K01"): 2})
+    decisions = book.place(BUDI, [("K01", 1)])
+    assert placed(decisions) == []
+    assert limits(decisions) == [("K01", 1, 0, 2)]
+    assert placed(book.place(SARI, [("K01", 2)])) == [(1, "K01", 2, "new")]  # others may
+
+
+def test_waiting_units_count_against_the_limit():
+    """Units on the waiting list are the viewer's too: 1 waiting + 2 asked is cut to 1."""
+    book = Book(LIMITED, used={"K01": 5})
+    assert placed(book.place(BUDI, [("K01", 1)])) == [(1, "K01", 1, "waiting")]
+    decisions = book.place(BUDI, [("K01", 2)])
+    assert placed(decisions) == [(2, "K01", 1, "waiting")]
+    assert limits(decisions) == [("K01", 2, 1, 2)]
+
+
+def test_a_cancel_gives_the_limit_back():
+    """After cancelling, the viewer may claim again up to the limit."""
+    book = Book(LIMITED)
+    book.place(BUDI, [("K01", 2)])
+    book.cancel(BUDI, [("K01", 1)])
+    assert placed(book.place(BUDI, [("K01", 5)])) == [(2, "K01", 1, "new")]
+
+
+def test_from_orders_counts_what_each_viewer_owns():
+    """A book built from every order knows each viewer's units of limited codes."""
+    orders = [
+        BookOrder(1, "K01", 1, "paid", BUDI.key),
+        BookOrder(2, "K01", 1, "expired", BUDI.key),
+        BookOrder(3, "K01", 1, "cancelled", BUDI.key),
+    ]
+    book = Book.from_orders(LIMITED, orders)
+    assert [d[2] for d in placed(book.place(BUDI, [("K01", 2)]))] == [1]
+
+
+def test_expired_orders_are_final_for_the_host():
+    """The host can neither revive nor cancel an expired order, nor expire one by hand."""
+    assert "kedaluwarsa" in transition_error("expired", "new")
+    assert "kedaluwarsa" in transition_error("expired", "cancelled")
+    assert transition_error("new", "expired") is not None
+    assert Book(PRODUCTS).release(BookOrder(1, "K01", 1, "expired", BUDI.key)) == []
