@@ -184,13 +184,7 @@ def load_event(db: Database) -> Event | None:
             for r in db.query("SELECT * FROM channels ORDER BY position")
         ],
         vendors=[_row_vendor(r) for r in db.query("SELECT * FROM vendors ORDER BY position")],
-        products=[
-            Product(
-                r["code"], r["vendor_id"], r["name"], r["price_idr"], r["stock"], r["order_url"],
-                r["weight_g"], r["max_per_buyer"],
-            )
-            for r in db.query("SELECT * FROM products ORDER BY position")
-        ],  # fmt: skip
+        products=[_row_product(r) for r in db.query("SELECT * FROM products ORDER BY position")],
         slots=[_row_slot(r) for r in db.query("SELECT * FROM slots ORDER BY start_utc, channel")],
         shipping=[
             ShippingRate(r["destination"], r["first_kg_idr"], r["next_kg_idr"], r["days"] or "")
@@ -203,6 +197,14 @@ def load_event(db: Database) -> Event | None:
 
 _VENDOR_FIELDS = ("id", "name", "category", "owner", "whatsapp", "kecamatan", "description",
                   "qris", "bank", "bank_account", "bank_account_name")  # fmt: skip
+
+
+_PRODUCT_FIELDS = ("code", "vendor_id", "name", "price_idr", "stock", "order_url",
+                   "weight_g", "max_per_buyer")  # fmt: skip
+
+
+def _row_product(row: dict) -> Product:
+    return Product(**{k: row[k] for k in _PRODUCT_FIELDS})
 
 
 def _row_vendor(row: dict) -> Vendor:

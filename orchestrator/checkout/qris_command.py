@@ -6,7 +6,7 @@ import argparse
 from typing import Any, TextIO
 
 from kernel.formatting import rupiah
-from orchestrator.checkout.qris import QrisError, dynamic, read_static
+from kernel.qris import QrisError, dynamic, read_static
 
 
 def add_parser(sub: Any) -> None:

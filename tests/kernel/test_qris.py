@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from orchestrator.checkout.qris import QrisError, crc, dynamic, read_static
+from kernel.qris import QrisError, crc, dynamic, read_static
 
-FIXTURES = Path(__file__).parents[2] / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 with (FIXTURES / "checkout" / "payments.csv").open(encoding="utf-8") as sheet:
     ROWS = list(csv.DictReader(sheet))
 SAMPLE = ROWS[0]["qris"]
