@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from kernel.publisher import Publisher
     from orchestrator.auth import Tokens
     from orchestrator.chat.pollers import ChatPollers
+    from orchestrator.checkout.service import Checkout
     from orchestrator.login_guard import LoginLimiter
     from orchestrator.orders.desk import OrderDesk
     from orchestrator.overlay_bridge import OverlayBridge
@@ -85,6 +86,7 @@ WEBHOOK_NOW: web.AppKey[Callable[[], float]] = web.AppKey("zoom_webhook_now")
 PLATFORMS: web.AppKey[PlatformManager] = web.AppKey("platforms")
 SANDBOX: web.AppKey[Sandbox] = web.AppKey("platform_sandbox")
 POLLERS: web.AppKey[ChatPollers] = web.AppKey("chat_pollers")
+CHECKOUT: web.AppKey[Checkout] = web.AppKey("checkout")
 
 # -- the sandbox's own app (the fake YouTube and Zoom servers) ---------------------------
 SANDBOX_STATE: web.AppKey[SandboxState] = web.AppKey("sandbox_state")

@@ -37,6 +37,7 @@ from kernel.web import make_templates, static_version
 from orchestrator import auth, metrics, sessions
 from orchestrator import wiring as host_wiring
 from orchestrator.chat import wiring as chat_wiring
+from orchestrator.checkout import wiring as checkout_wiring
 from orchestrator.login_guard import LoginLimiter
 from orchestrator.orders import wiring as orders_wiring
 from orchestrator.platforms import wiring as platforms_wiring
@@ -79,13 +80,14 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     app.cleanup_ctx.append(store_ctx)
     # Start-up order: the schedule feed, the rotation that follows it, then what shows it
     # (overlays, bridge), the platforms, the order desk (the bridge listens to it), and
-    # the chat (it feeds the desk).
+    # the checkout (it follows the desk) and the chat (it feeds the desk).
     schedules_wiring.setup(app)
     host_wiring.setup_rotation(app)
     overlays_wiring.setup(app, OverlaySettings(base_url=settings.public_url), host=settings.host)
     host_wiring.setup_bridge(app)
     platforms_wiring.setup(app)
     orders_wiring.setup(app)
+    checkout_wiring.setup(app)
     chat_wiring.setup(app)
     return app
 

@@ -9,7 +9,9 @@ from schedules.shipping import quote
 QUOTE_NOTE = "ongkir menunggu penawaran penjual"
 
 
-def shipping_cost(event: Event | None, details: Details, vendor_id: str, weight_g: int) -> ShippingCost:
+def shipping_cost(
+    event: Event | None, details: Details, vendor_id: str, weight_g: int
+) -> ShippingCost:
     """The shipping of a parcel: free pickup where the vendor allows it, the tariff for the
     buyer's regency or province, else (abroad, no row) None until the vendor quotes."""
     vendor = event.vendor(vendor_id) if event else None

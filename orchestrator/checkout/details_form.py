@@ -49,9 +49,7 @@ def whatsapp_digits(text: str) -> str | None:
     return digits if 9 <= len(digits) <= 15 else None
 
 
-def read_details(
-    form: Mapping[str, object], regions: Regions
-) -> tuple[Details, dict[str, str]]:
+def read_details(form: Mapping[str, object], regions: Regions) -> tuple[Details, dict[str, str]]:
     """The details the form holds, and an error per field that is wrong (Indonesian).
 
     The details come back even when wrong, so the page shows what the buyer typed.

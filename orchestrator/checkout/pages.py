@@ -16,7 +16,7 @@ from aiohttp import web
 
 from kernel.errors import BadInput, Conflict, Forbidden, PasarError
 from kernel.forms import read_form
-from kernel.keys import CHECKOUT, PUBLISHER, SETTINGS, TEMPLATES
+from kernel.keys import CHECKOUT, CSRF_TOKEN, PUBLISHER, SETTINGS, TEMPLATES
 from kernel.secret import same_secret
 from kernel.web import render
 from orchestrator.checkout import regions_api
@@ -25,8 +25,6 @@ from orchestrator.checkout.model import (
     METHOD_LABELS,
     PARCEL_LABELS,
     PATH,
-    QRIS,
-    TRANSFER,
     Buyer,
 )
 from orchestrator.checkout.proofs import read_proof
@@ -72,13 +70,14 @@ def _check_post(request: web.Request, buyer: Buyer | None, form) -> None:
 def _context(page: BuyerPage, **extra) -> dict:
     event = page.event
     tz = event.tz if event else None
-    return dict(
+    base = dict(
         page=page, buyer=page.buyer, details=page.buyer.details, parcels=page.parcels,
         event=event, tz=tz, labels=PARCEL_LABELS, path=PATH, methods=METHOD_LABELS,
         vendors={v.id: v for v in event.vendors} if event else {},
         request_id=new_request_id(), regions=regions_api.choices(page.buyer.details),
-        errors={}, notice="", hold_until=_hold_until(page), **extra,
+        errors={}, notice="", hold_until=_hold_until(page),
     )  # fmt: skip
+    return {**base, **extra}
 
 
 def _hold_until(page: BuyerPage) -> dict[int | None, object]:
@@ -92,8 +91,8 @@ def _hold_until(page: BuyerPage) -> dict[int | None, object]:
 
 
 def _page(request: web.Request, page: BuyerPage, status: int = 200, **extra) -> web.Response:
-    response = render(request, "checkout.html", status=status, csrf_token=page.buyer.csrf,
-                      **_context(page, **extra))  # fmt: skip
+    request[CSRF_TOKEN] = page.buyer.csrf  # the buyer's own, not a login's
+    response = render(request, "checkout.html", status=status, **_context(page, **extra))
     response.headers.update(_NO_STORE)
     return response
 
@@ -154,7 +153,7 @@ async def save_details(request: web.Request) -> web.Response:
 
 
 async def paid(request: web.Request) -> web.Response:
-    """"Saya sudah bayar" for one parcel, with an optional receipt photo."""
+    """ "Saya sudah bayar" for one parcel, with an optional receipt photo."""
     buyer = await current_buyer(request)
     if buyer is None:
         raise web.HTTPSeeOther("/bayar")
@@ -198,10 +197,12 @@ async def qris_image(request: web.Request) -> web.Response:
 
 
 async def order_here(request: web.Request) -> web.Response:
-    """"Pesan di sini" on an order link: claim without the chat, then to the checkout."""
+    """ "Pesan di sini" on an order link: claim without the chat, then to the checkout."""
     buyer, secret = await buyer_or_new(request)
     form = await read_form(request)
-    _check_post(request, None if secret else buyer, form)
+    # The order link's page is the same for everyone and holds no buyer's token: the
+    # origin check guards this post, and its request id makes a repeat do nothing.
+    _check_post(request, None, form)
     try:
         qty = int(str(form.get("qty", "1")))
     except ValueError as error:
@@ -209,7 +210,9 @@ async def order_here(request: web.Request) -> web.Response:
     request_id = str(form.get("request_id", "")) or new_request_id()
     code = request.match_info["code"]
     event = request.config_dict[CHECKOUT].event
-    product = next((p for p in event.products if p.code.lower() == code.lower()), None) if event else None
+    product = (
+        next((p for p in event.products if p.code.lower() == code.lower()), None) if event else None
+    )
     if product is None:
         raise BadInput(f"Kode {code} tidak ada.")
     await request.config_dict[CHECKOUT].order_by_link(buyer, product.code, qty, request_id)

@@ -37,7 +37,7 @@ def line_of(order: Order, event: Event | None) -> Line:
     weight = (product.weight_g if product else None) or DEFAULT_WEIGHT_G
     name = product.name if product else order.code
     return Line(order.id, order.code, name, order.qty, order.price_idr, order.status, weight,
-                getattr(order, "hold_until", None))  # fmt: skip
+                order.hold_until)  # fmt: skip
 
 
 def parcel_views(
