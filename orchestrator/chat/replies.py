@@ -61,9 +61,15 @@ def _parts(entries: Sequence[Confirmation]) -> list[tuple[int, str]]:
 
 
 def confirmation_texts(
-    entries: Sequence[Confirmation], max_chars: int = MAX_CHARS
+    entries: Sequence[Confirmation], max_chars: int = MAX_CHARS, tail: str = ""
 ) -> list[tuple[int, str]]:
-    """Pack confirmations into messages of at most ``max_chars``; each with how many it holds."""
+    """Pack confirmations into messages of at most ``max_chars``; each with how many it holds.
+
+    ``tail`` ends every message (where to pay: `` Bayar: pasar.id/bayar``).
+    """
+    if tail:
+        packed = confirmation_texts(entries, max_chars - len(tail))
+        return [(count, text + tail) for count, text in packed]
     messages: list[tuple[int, str]] = []
     used, text = 0, ""
     for count, part in _parts(entries):
@@ -106,8 +112,11 @@ class ReplyQueue:
     confirmation minutes late helps nobody, and the orders page has them all.
     """
 
-    def __init__(self, every_s: float = 10.0, max_pending: int = MAX_PENDING) -> None:
+    def __init__(
+        self, every_s: float = 10.0, max_pending: int = MAX_PENDING, tail: str = ""
+    ) -> None:
         self.every = timedelta(seconds=every_s)
+        self.tail = tail
         self.items: deque[Confirmation | str] = deque(maxlen=max_pending)
         self.last_given: datetime | None = None
 
@@ -138,7 +147,7 @@ class ReplyQueue:
                 if not isinstance(item, Confirmation):
                     break
                 batch.append(item)
-            count, text = confirmation_texts(batch)[0]
+            count, text = confirmation_texts(batch, tail=self.tail)[0]
             for _ in range(count):
                 self.items.popleft()
             given.append(text)

@@ -14,9 +14,9 @@ from datetime import timedelta
 import segno
 from aiohttp import web
 
-from kernel.errors import BadInput, Conflict, Forbidden, PasarError
+from kernel.errors import BadInput, Conflict, Forbidden, NotFound, PasarError
 from kernel.forms import read_form
-from kernel.keys import CHECKOUT, CSRF_TOKEN, PUBLISHER, SETTINGS, TEMPLATES
+from kernel.keys import CHECKOUT, CSRF_TOKEN, ORDER_DESK, PUBLISHER, SETTINGS, TEMPLATES
 from kernel.secret import same_secret
 from kernel.web import render
 from orchestrator.checkout import regions_api
@@ -28,7 +28,7 @@ from orchestrator.checkout.model import (
     Buyer,
 )
 from orchestrator.checkout.proofs import read_proof
-from orchestrator.checkout.service import TOPIC, BuyerPage, new_request_id
+from orchestrator.checkout.service import MAX_LINK_QTY, TOPIC, BuyerPage, new_request_id
 from orchestrator.live import event_stream
 from orchestrator.origins import is_https, same_origin
 
@@ -196,30 +196,46 @@ async def qris_image(request: web.Request) -> web.Response:
     return web.Response(text=svg, content_type="image/svg+xml", headers=_NO_STORE)
 
 
-async def order_here(request: web.Request) -> web.Response:
-    """ "Pesan di sini" on an order link: claim without the chat, then to the checkout."""
+def _product(request: web.Request):
+    code = request.match_info["code"][:24]
+    event = request.config_dict[CHECKOUT].event
+    products = event.products if event else []
+    product = next((p for p in products if p.code.lower() == code.lower()), None)
+    if product is None:
+        raise NotFound(f"Kode {code} tidak ada (no such product).")
+    return product, event.vendor(product.vendor_id)
+
+
+async def order_form(request: web.Request) -> web.Response:
+    """ "Pesan di sini" from an order link: pick a quantity, then on to the checkout."""
     buyer, secret = await buyer_or_new(request)
+    product, vendor = _product(request)
+    request[CSRF_TOKEN] = buyer.csrf
+    sold_out = product.code in request.config_dict[ORDER_DESK].sold_out_codes()
+    response = render(request, "checkout_order.html", product=product, vendor=vendor,
+                      sold_out=sold_out, request_id=new_request_id(),
+                      limit=product.max_per_buyer or MAX_LINK_QTY)  # fmt: skip
+    response.headers.update(_NO_STORE)
+    if secret:
+        _remember(request, response, secret)
+    return response
+
+
+async def order_here(request: web.Request) -> web.Response:
+    """Claim the chosen quantity without the chat (once per form), then show the checkout."""
+    buyer = await current_buyer(request)
+    if buyer is None:
+        raise web.HTTPSeeOther(request.path)
     form = await read_form(request)
-    # The order link's page is the same for everyone and holds no buyer's token: the
-    # origin check guards this post, and its request id makes a repeat do nothing.
-    _check_post(request, None, form)
+    _check_post(request, buyer, form)
+    product, _ = _product(request)
     try:
         qty = int(str(form.get("qty", "1")))
     except ValueError as error:
         raise BadInput("Jumlah harus angka.") from error
     request_id = str(form.get("request_id", "")) or new_request_id()
-    code = request.match_info["code"]
-    event = request.config_dict[CHECKOUT].event
-    product = (
-        next((p for p in event.products if p.code.lower() == code.lower()), None) if event else None
-    )
-    if product is None:
-        raise BadInput(f"Kode {code} tidak ada.")
     await request.config_dict[CHECKOUT].order_by_link(buyer, product.code, qty, request_id)
-    response = web.HTTPSeeOther("/bayar#paket")
-    if secret:
-        _remember(request, response, secret)
-    raise response
+    raise web.HTTPSeeOther("/bayar#paket")
 
 
 async def regions_json(request: web.Request) -> web.Response:

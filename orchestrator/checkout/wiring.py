@@ -41,5 +41,6 @@ def setup(app: web.Application) -> None:
     app.router.add_post("/bayar/data", pages.save_details)
     app.router.add_post(r"/bayar/paket/{parcel_id:\d+}/sudah-bayar", pages.paid)
     app.router.add_get(r"/bayar/paket/{parcel_id:\d+}/qris.svg", pages.qris_image)
-    app.router.add_post("/o/{code}/pesan", pages.order_here)
+    app.router.add_get("/bayar/pesan/{code}", pages.order_form)
+    app.router.add_post("/bayar/pesan/{code}", pages.order_here)
     app.router.add_get("/api/wilayah", pages.regions_json)

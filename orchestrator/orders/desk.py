@@ -336,7 +336,7 @@ class OrderDesk:
     def _queue(self, platform: str, channel: str) -> ReplyQueue:
         key = (platform, channel)
         if key not in self._replies:
-            self._replies[key] = ReplyQueue(self.reply_every_s)
+            self._replies[key] = ReplyQueue(self.reply_every_s, tail=self._pay_tail())
         return self._replies[key]
 
     def _queue_replies(self, outcome: writes.Outcome) -> None:
@@ -373,6 +373,12 @@ class OrderDesk:
             return False
         slots = [s for s in event.slots if s.channel == channel]
         return bool(slots) and min(s.start for s in slots) <= now < max(s.end for s in slots)
+
+    def _pay_tail(self) -> str:
+        """Where a confirmed buyer pays, said after each confirmation: `` · Bayar: host/bayar``."""
+        base = self.event.base_url if self.event else ""
+        host = base.split("://", 1)[-1].rstrip("/")
+        return f" · Bayar: {host}/bayar" if host else ""
 
     def say(self, platform: str, channel: str, text: str) -> None:
         """Queue a chat reply from another part (the checkout's), sent like the others."""

@@ -273,7 +273,9 @@ async def test_confirmations_are_batched_paced_and_never_order(
     poller = pollers.start("utama", live.chat_id)
     status = await feed.until(lambda s: s["polls"] == 1)
     assert status["replies"] == 1
-    assert owner_texts(sandbox, live.chat_id) == ["Tercatat: @Budi K01x2, @Siti K02x1"]
+    assert owner_texts(sandbox, live.chat_id) == [
+        "Tercatat: @Budi K01x2, @Siti K02x1 · Bayar: 127.0.0.1:8080/bayar"
+    ]
     sandbox.add_chat_message(live.chat_id, "K03 1", display_name="Ayu", author_channel_id="UCa")
     status = await tick(clock, feed, poller)
     assert poller.waits[-1] == 5.0  # a two-hour show on a fresh quota: read at the floor
@@ -281,7 +283,7 @@ async def test_confirmations_are_batched_paced_and_never_order(
     while clock.now() < T0 + timedelta(seconds=30):
         status = await tick(clock, feed, poller)
     assert status["replies"] == 2 and status["orders"] == 3  # our own reply ordered nothing
-    assert owner_texts(sandbox, live.chat_id)[-1] == "Tercatat: @Ayu K03x1"
+    assert owner_texts(sandbox, live.chat_id)[-1] == "Tercatat: @Ayu K03x1 · Bayar: 127.0.0.1:8080/bayar"
 
 
 async def test_no_confirmation_when_the_quota_has_no_room(

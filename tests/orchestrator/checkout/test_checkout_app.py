@@ -111,12 +111,17 @@ async def test_posts_need_the_buyers_token(client):
 
 
 async def test_order_link_shop_claims_without_chat(client):
-    resp = await client.post("/o/K02/pesan", data={"qty": "2", "request_id": "x1"},
-                             allow_redirects=False)  # fmt: skip
+    landing = await (await client.get("/o/K02")).text()
+    assert 'href="/bayar/pesan/K02"' in landing
+    form = await (await client.get("/bayar/pesan/K02")).text()
+    sent = {"qty": "2", "request_id": form_value(form, "request_id"),
+            "csrf_token": form_value(form, "csrf_token")}  # fmt: skip
+    resp = await client.post("/bayar/pesan/K02", data=sent, allow_redirects=False)
     assert resp.status == 303 and resp.headers["Location"].startswith("/bayar")
-    again = await client.post("/o/K02/pesan", data={"qty": "2", "request_id": "x1"},
-                              allow_redirects=False)  # fmt: skip
+    again = await client.post("/bayar/pesan/K02", data=sent, allow_redirects=False)
     assert again.status == 303  # the same form sent twice
+    missing = await client.get("/bayar/pesan/ZZ9")
+    assert missing.status == 404
     page = await (await client.get("/bayar")).text()
     assert "Penjual 1" in page and page.count("2 × Rp 41.000") == 1
 

@@ -95,7 +95,9 @@ async def test_replies_are_batched_and_paced(client, clock):
     desk = client.app[ORDER_DESK]
     await desk.ingest([chat(1, "K01 2", "a1", name="Budi"), chat(2, "K02", "a2", name="Sari")])
     await desk.ingest([chat(3, "mau Q77", "a3", name="Tono")])
-    assert desk.pending_replies("utama") == ["Tercatat: @Budi K01x2, @Sari K02x1"]
+    assert desk.pending_replies("utama") == [
+        "Tercatat: @Budi K01x2, @Sari K02x1 · Bayar: 127.0.0.1:8080/bayar"
+    ]
     assert desk.pending_replies("utama") == []
     clock.advance(timedelta(seconds=desk.reply_every_s))
     assert desk.pending_replies("utama") == [
