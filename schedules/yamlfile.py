@@ -27,6 +27,7 @@ SECTIONS = {
     "channels": "channels",
     "vendors": "vendors",
     "products": "products",
+    "shipping": "shipping",
     "slots": "schedule",
 }
 _NULL = "tag:yaml.org,2002:null"
@@ -162,6 +163,7 @@ _HEADER = """\
 # Tanggal dan jam ditulis dalam zona waktu acara (dates and times are local to `timezone`).
 # Jam selesai lebih awal dari jam mulai berarti slot lewat tengah malam (ends the next day).
 # Slot tanpa vendor_id adalah segmen pembawa acara (a slot without vendor_id is a host segment).
+# Ongkir: baris kabupaten/kota mengalahkan provinsinya (a regency's tariff beats its province's).
 """
 
 
