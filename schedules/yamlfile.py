@@ -184,4 +184,5 @@ def _compact(kind: str, row: dict[str, object]) -> dict[str, object]:
 
 
 def _dump(data: dict) -> str:
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2)
+    # Wide enough that a QRIS (at most 512 characters) stays on one line, to copy whole.
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=600, indent=2)

@@ -95,3 +95,22 @@ def test_every_tariff_destination_in_the_fixtures_is_a_known_name() -> None:
     for name in destinations:
         regency = regions.find_regency(name)
         assert regions.find_province(name) == name or (regency and regency.name == name)
+
+
+def test_only_this_module_imports_the_regions_package() -> None:
+    """The data package's names stay behind schedules/regions.py."""
+    root = Path(__file__).parents[2]
+    sources = [
+        p
+        for folder in ("kernel", "schedules", "overlays", "orchestrator", "scripts")
+        for p in (root / folder).rglob("*.py")
+    ]
+    importers = {
+        p.relative_to(root).as_posix()
+        for p in sources
+        if any(
+            line.startswith(("import lokal", "from lokal"))
+            for line in p.read_text(encoding="utf-8").splitlines()
+        )
+    }
+    assert importers == {"schedules/regions.py"}
