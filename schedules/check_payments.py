@@ -10,13 +10,15 @@ The written rules (shared by CSV, YAML and the editor, like those in ``schedules
   three or none. The account number may be typed with spaces, dashes or dots
   (``0841-3361-7902``); only its 6-20 digits are kept.
 - **Weights** (``weight_g``, grams), **``max_per_buyer``** and **``hold_hours``** are whole
-  numbers above 0; empty means none (no weight known, no limit, the event's hold).
+  numbers above 0 (``1.200`` is 1200, as for prices); empty means none (no weight known,
+  no limit, the event's hold).
 - **Pickup**: ``ya``/``tidak``, ``yes``/``no``, ``1``/``0``, ``true``/``false``; empty is no.
 - **Tariffs** (``shipping.csv``): ``destination`` is a province (``Jawa Timur``) or a
-  kabupaten/kota (``Kabupaten Jember``), once each; the regency's row wins over its
-  province's, so a regency row needs its province's row as the default. Money is whole
-  Rupiah, 0 or more. A province without any row is only a warning: its buyers wait for
-  the vendor's quote, like buyers abroad.
+  kabupaten/kota (``Kabupaten Jember``), once each; a bare name that is both (``Bengkulu``)
+  is the province, so write ``Kota Bengkulu`` for the city. A regency's row wins over its
+  province's, so it needs its province's row as the default. Money is whole Rupiah, 0 or
+  more. A province without any row is only a warning: its buyers wait for the vendor's
+  quote, like buyers abroad.
 """
 
 from __future__ import annotations
