@@ -77,11 +77,12 @@ class Where:
 
 @dataclass
 class Origins:
-    """Where each vendor, product and slot of an event came from, in the event's order."""
+    """Where each vendor, product, slot and tariff of an event came from, in its order."""
 
     vendors: list[Where] = field(default_factory=list)
     products: list[Where] = field(default_factory=list)
     slots: list[Where] = field(default_factory=list)
+    shipping: list[Where] = field(default_factory=list)
 
     @classmethod
     def unknown(cls, event: Event, file: str = "<event>") -> Origins:
@@ -90,7 +91,7 @@ class Origins:
         def rows(items: list) -> list[Where]:
             return [Where(file, i) for i in range(1, len(items) + 1)]
 
-        return cls(rows(event.vendors), rows(event.products), rows(event.slots))
+        return cls(*(rows(x) for x in (event.vendors, event.products, event.slots, event.shipping)))
 
 
 class BadValue(ValueError):

@@ -24,18 +24,26 @@ from schedules.check import Problem, Where
 from schedules.model import Channel, Event, Slot, Vendor, slot_id
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "event": ("name", "timezone", "base_url"),
+    "event": ("name", "timezone", "base_url", "hold_hours", "pickup_town"),
     "channels": ("channel", "title", "zoom_meeting_id", "youtube_broadcast_id"),
-    "vendors": ("vendor_id", "name", "category", "owner", "whatsapp", "kecamatan", "description"),
-    "products": ("code", "vendor_id", "name", "price_idr", "stock", "order_url"),
+    "vendors": (
+        "vendor_id", "name", "category", "owner", "whatsapp", "kecamatan", "description",
+        "qris", "bank", "bank_account", "bank_account_name", "hold_hours", "pickup",
+    ),
+    "products": (
+        "code", "vendor_id", "name", "price_idr", "stock", "order_url", "weight_g",
+        "max_per_buyer",
+    ),
     "schedule": ("channel", "date", "start", "end", "vendor_id", "products", "title", "id"),
-}
+    "shipping": ("destination", "first_kg_idr", "next_kg_idr", "days"),
+}  # fmt: skip
 REQUIRED: dict[str, tuple[str, ...]] = {
     "event": ("name",),
     "channels": ("channel",),
     "vendors": ("vendor_id", "name"),
     "products": ("code", "vendor_id", "name", "price_idr"),
     "schedule": ("channel", "date", "start", "end", "vendor_id"),
+    "shipping": ("destination", "first_kg_idr", "next_kg_idr"),
 }
 # Required columns whose cells must be filled too (an empty vendor_id is a host segment).
 FILLED: dict[str, tuple[str, ...]] = {
@@ -54,6 +62,7 @@ KIND_NAMES = {
     "vendors": "penjual (vendors)",
     "products": "produk (products)",
     "schedule": "jadwal (schedule)",
+    "shipping": "ongkos kirim (shipping)",
 }
 
 
@@ -159,8 +168,8 @@ def parse_table(text: str, file: str) -> tuple[Table | None, list[Problem]]:
     if kind is None:
         message = (
             "baris judul tidak dikenali; file penjual butuh kolom vendor_id,name, produk"
-            " code,vendor_id,name,price_idr, jadwal channel,date,start,end,vendor_id"
-            " (unrecognised header)"
+            " code,vendor_id,name,price_idr, jadwal channel,date,start,end,vendor_id, ongkir"
+            " destination,first_kg_idr,next_kg_idr (unrecognised header)"
         )
         return None, [Problem(file, head_row, "-", message)]
     table, problems = _header(kind, names, file, head_row)
@@ -244,11 +253,12 @@ def event_rows(event: Event) -> dict[str, list[dict[str, object]]]:
     for row, slot in zip(slots, event.slots, strict=True):
         row["id"] = slot.id if keep_ids else None
     return {
-        "event": [{"name": event.name, "timezone": event.timezone, "base_url": event.base_url}],
+        "event": [{c: getattr(event, c) for c in COLUMNS["event"]}],
         "channels": [_renamed(c, "channel") for c in event.channels],
-        "vendors": [_renamed(v, "vendor_id") for v in event.vendors],
+        "vendors": [_vendor_row(v) for v in event.vendors],
         "products": [asdict(p) for p in event.products],
         "schedule": slots,
+        "shipping": [asdict(r) for r in event.shipping],
     }
 
 
@@ -256,6 +266,11 @@ def _renamed(record: Channel | Vendor, id_column: str) -> dict[str, object]:
     """Return a record's fields under their column names (the ``id`` field's column differs)."""
     row = asdict(record)
     return {id_column: row.pop("id"), **row}
+
+
+def _vendor_row(vendor: Vendor) -> dict[str, object]:
+    """A vendor's row; pickup is written ``ya`` or left empty, as organisers write it."""
+    return {**_renamed(vendor, "vendor_id"), "pickup": "ya" if vendor.pickup else ""}
 
 
 def _slot_row(slot: Slot, tz: ZoneInfo) -> dict[str, object]:

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from kernel.formatting import local_date, local_time
 from kernel.times import iso_z
-from schedules import check
+from schedules import check, check_payments
 from schedules.csvfiles import assign_slot_ids
 from schedules.model import Event, Product, Slot, Vendor
 
@@ -26,8 +26,13 @@ T = TypeVar("T")
 SlotLock = Callable[[Slot, datetime], str | None]
 
 SLOT_FIELDS = ("channel", "date", "start", "end", "vendor_id", "products", "title")
-VENDOR_FIELDS = ("id", "name", "category", "owner", "whatsapp", "kecamatan", "description")
-PRODUCT_FIELDS = ("code", "vendor_id", "name", "price", "stock", "order_url")
+VENDOR_FIELDS = (
+    "id", "name", "category", "owner", "whatsapp", "kecamatan", "description",
+    "qris", "bank", "bank_account", "bank_account_name", "hold_hours", "pickup",
+)  # fmt: skip
+PRODUCT_FIELDS = (
+    "code", "vendor_id", "name", "price", "stock", "order_url", "weight_g", "max_per_buyer",
+)  # fmt: skip
 FORM_LEVEL = "slot"  # errors about the whole thing rather than one field
 
 UPLOAD_SUFFIXES = (".csv", ".tsv", ".txt", ".yaml", ".yml")
@@ -103,6 +108,16 @@ def parse_minutes(value: object) -> int | None:
     return int(text)
 
 
+def _shown(number: int | None) -> str:
+    return "" if number is None else str(number)
+
+
+def vendor_form(vendor: Vendor) -> dict[str, str]:
+    """Show a vendor as the form fields an organiser edits; pickup as the sheets write it."""
+    shown = {name: str(getattr(vendor, name)) for name in VENDOR_FIELDS}
+    return {**shown, "hold_hours": _shown(vendor.hold_hours), "pickup": "ya" * vendor.pickup}
+
+
 def product_form(product: Product) -> dict[str, str]:
     """Show a product as the form fields an organiser edits."""
     return {
@@ -110,8 +125,10 @@ def product_form(product: Product) -> dict[str, str]:
         "vendor_id": product.vendor_id,
         "name": product.name,
         "price": str(product.price_idr),
-        "stock": "" if product.stock is None else str(product.stock),
+        "stock": _shown(product.stock),
         "order_url": product.order_url or "",
+        "weight_g": _shown(product.weight_g),
+        "max_per_buyer": _shown(product.max_per_buyer),
     }
 
 
@@ -279,10 +296,19 @@ def check_vendor(
         errors["id"] = f"ID '{values['id']}' sudah dipakai penjual lain (already taken)."
     if not values["name"]:
         errors["name"] = "Nama penjual wajib diisi (required)."
-    whatsapp = _read(values, "whatsapp", check.parse_whatsapp, errors)
+    read = {
+        "whatsapp": _read(values, "whatsapp", check.parse_whatsapp, errors) or "",
+        "qris": _read(values, "qris", check_payments.parse_qris, errors) or "",
+        "bank_account": _read(values, "bank_account", check_payments.parse_bank_account, errors),
+        "hold_hours": _read(values, "hold_hours", check_payments.parse_hold_hours, errors),
+        "pickup": bool(_read(values, "pickup", check_payments.parse_pickup, errors)),
+    }
+    bank = (values["bank"], read["bank_account"], values["bank_account_name"])
+    if read["bank_account"] is not None and (wrong := check_payments.bank_problem(*bank)):
+        errors[wrong[0]] = wrong[1][:1].upper() + wrong[1][1:]
     if errors:
         return Checked(errors=errors)
-    return Checked(value=Vendor(**{**values, "whatsapp": whatsapp or ""}))
+    return Checked(value=Vendor(**{**values, **read}))
 
 
 def check_product(
@@ -304,10 +330,13 @@ def check_product(
     price = _read(values, "price", check.parse_price, errors)
     stock = _read(values, "stock", check.parse_stock, errors)
     order_url = _read(values, "order_url", check.parse_order_url, errors)
+    weight = _read(values, "weight_g", check_payments.parse_weight, errors)
+    most = _read(values, "max_per_buyer", check_payments.parse_max_per_buyer, errors)
     if errors or price is None:
         return Checked(errors=errors)
     name, vendor_id = values["name"], values["vendor_id"]
-    return Checked(value=Product(values["code"], vendor_id, name, price, stock, order_url))
+    product = Product(values["code"], vendor_id, name, price, stock, order_url, weight, most)
+    return Checked(value=product)
 
 
 MAX_NAME_CHARS = 120

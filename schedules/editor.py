@@ -242,7 +242,7 @@ async def vendor_page(request: web.Request) -> web.Response:
     vendor_id = request.match_info.get("vendor_id")
     event = current_event(request)
     original: Vendor | None = _find(event.vendors, "id", vendor_id, "Penjual")
-    values: Mapping[str, object] = vars(original) if original else request.query
+    values: Mapping[str, object] = editing.vendor_form(original) if original else request.query
     checked: Checked[Vendor] = Checked()
     if request.method == "POST":
         values = await read_form(request)

@@ -2,9 +2,10 @@
 
 CSV files are written UTF-8 with a BOM (so Excel shows the characters right), comma
 separated, CRLF, one file per table: ``event.csv``, ``channels.csv``, ``vendors.csv``,
-``products.csv`` and ``schedule.csv``. The first two carry what the three organiser sheets
-cannot (the event's name, timezone and address, the channels' titles and platform ids),
-so importing an export gives back an equal event. ``schedule.csv`` gets an ``id`` column
+``products.csv``, ``schedule.csv`` and ``shipping.csv`` (the courier tariffs). The first
+two carry what the three organiser sheets cannot (the event's name, timezone, address and
+hold, the channels' titles and platform ids), so importing an export gives back an equal
+event. ``schedule.csv`` gets an ``id`` column
 only when some slot's id is not the one an import would give it.
 """
 
@@ -21,7 +22,7 @@ from schedules.csvfiles import COLUMNS, UnwritableSlotError, event_rows
 from schedules.model import Event
 from schedules.yamlfile import dump_yaml
 
-TABLE_ORDER = ("event", "channels", "vendors", "products", "schedule")
+TABLE_ORDER = ("event", "channels", "vendors", "products", "schedule", "shipping")
 
 
 class ExportError(Exception):

@@ -16,11 +16,10 @@ read with its required columns, so one missing column does not bury the real pro
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from schedules.check import (
@@ -42,27 +41,34 @@ from schedules.check import (
     parse_timezone,
     parse_whatsapp,
 )
-from schedules.csvfiles import (
-    FILLED,
-    KIND_NAMES,
-    REQUIRED,
-    Record,
-    assign_slot_ids,
-    decode,
-    parse_table,
+from schedules.check_payments import (
+    bank_problem,
+    check_shipping,
+    parse_bank_account,
+    parse_destination,
+    parse_hold_hours,
+    parse_max_per_buyer,
+    parse_money,
+    parse_pickup,
+    parse_qris,
+    parse_weight,
 )
+from schedules.csvfiles import KIND_NAMES, Record, assign_slot_ids, decode, parse_table
 from schedules.model import (
     DEFAULT_BASE_URL,
+    DEFAULT_HOLD_HOURS,
+    DEFAULT_PICKUP_TOWN,
     DEFAULT_TIMEZONE,
     Channel,
     Event,
     Product,
+    ShippingRate,
     Slot,
     Vendor,
 )
+from schedules.rows import Row
 from schedules.yamlfile import read_yaml
 
-T = TypeVar("T")
 YAML_SUFFIXES = {".yaml", ".yml"}
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt"}
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".numbers"}
@@ -106,7 +112,7 @@ def load_paths(paths: Sequence[Path | str]) -> LoadResult:
             problems.append(Problem(where, 0, "-", message))
     event, origins = build_event(tables, problems)
     if not blocked:
-        problems += check_event(event, origins)
+        problems += check_event(event, origins) + check_shipping(event, origins)
     problems.sort(key=lambda p: (p.file, p.row))
     failed = any(p.severity == ERROR for p in problems)
     return LoadResult(None if failed else event, problems, origins)
@@ -192,67 +198,24 @@ def _read_one(path: Path, problems: list[Problem]) -> tuple[dict[str, list[Recor
 # ---- records to model objects -------------------------------------------------------------
 
 
-class _Row:
-    """One record on its way to a model object: collects its problems and unreadable fields."""
-
-    __slots__ = ("bad", "kind", "problems", "record", "values")
-
-    def __init__(self, record: Record, kind: str, problems: list[Problem]) -> None:
-        self.record, self.kind, self.problems = record, kind, problems
-        self.values = record.values
-        self.bad: set[str] = set()
-
-    def text(self, name: str) -> str:
-        """Return a field's text, reporting a required one left empty."""
-        value = self.values.get(name)
-        if value is None:
-            if name in REQUIRED[self.kind]:
-                self.bad.add(name)  # the missing column was reported once, at the header
-            return ""
-        if not value and name in FILLED[self.kind]:
-            self.fail(name, f"kolom '{name}' wajib diisi (required field is empty)")
-        return value
-
-    def value(self, name: str, rule: Callable[[str], T], fallback: T) -> T:
-        """Read a field through its rule; report and return ``fallback`` when it breaks it."""
-        text = self.text(name)
-        if name in self.bad:
-            return fallback
-        try:
-            return rule(text)
-        except BadValue as err:
-            self.fail(name, str(err))
-            return fallback
-
-    def fail(self, name: str, message: str) -> None:
-        self.problems.append(self.record.where.problem(name, message))
-        self.bad.add(name)
-
-    @property
-    def where(self) -> Where:
-        """Where the record sits, with the fields that did not read marked bad."""
-        if not self.bad:
-            return self.record.where
-        return replace(self.record.where, bad=frozenset(self.bad))
-
-
 def build_event(tables: dict[str, list[Record]], problems: list[Problem]) -> tuple[Event, Origins]:
     """Build an Event from records by kind, appending each row's problems."""
     event = _head(tables.get("event", []), problems)
     origins = Origins()
     for record in tables.get("vendors", []):
-        row = _Row(record, "vendors", problems)
+        row = Row(record, "vendors", problems)
         vendor = _vendor(row)
         if vendor:
             event.vendors.append(vendor)
             origins.vendors.append(row.where)
     for record in tables.get("products", []):
-        row = _Row(record, "products", problems)
+        row = Row(record, "products", problems)
         product = _product(row)
         if product:
             event.products.append(product)
             origins.products.append(row.where)
     event.slots, origins.slots = _slots(tables.get("schedule", []), event, problems)
+    event.shipping, origins.shipping = _shipping(tables.get("shipping", []), problems)
     event.channels = _channels(tables.get("channels", []), problems) or _used_channels(event)
     return event, origins
 
@@ -263,11 +226,13 @@ def _head(records: list[Record], problems: list[Problem]) -> Event:
     for extra in records[1:]:
         message = "file acara hanya boleh berisi satu baris di bawah judul (one event only)"
         problems.append(extra.where.problem("-", message))
-    row = _Row(records[0], "event", problems)
+    row = Row(records[0], "event", problems)
     return Event(
         name=row.text("name"),
         timezone=row.value("timezone", _timezone, DEFAULT_TIMEZONE),
         base_url=row.value("base_url", _base_url, DEFAULT_BASE_URL),
+        hold_hours=row.value("hold_hours", parse_hold_hours, None) or DEFAULT_HOLD_HOURS,
+        pickup_town=row.text("pickup_town") or DEFAULT_PICKUP_TOWN,
     )
 
 
@@ -286,11 +251,15 @@ def _base_url(text: str) -> str:
     return text.rstrip("/")
 
 
-def _vendor(row: _Row) -> Vendor | None:
+def _vendor(row: Row) -> Vendor | None:
     vendor_id, name = row.text("vendor_id"), row.text("name")
     whatsapp = row.value("whatsapp", parse_whatsapp, "")
     if not vendor_id:
         return None
+    bank = (row.text("bank"), row.value("bank_account", parse_bank_account, ""))
+    bank += (row.text("bank_account_name"),)
+    if (wrong := bank_problem(*bank)) and "bank_account" not in row.bad:
+        row.fail(*wrong)
     return Vendor(
         vendor_id,
         name,
@@ -299,24 +268,30 @@ def _vendor(row: _Row) -> Vendor | None:
         whatsapp,
         row.text("kecamatan"),
         row.text("description"),
+        row.value("qris", parse_qris, ""),
+        *bank,
+        hold_hours=row.value("hold_hours", parse_hold_hours, None),
+        pickup=row.value("pickup", parse_pickup, False),
     )
 
 
-def _product(row: _Row) -> Product | None:
+def _product(row: Row) -> Product | None:
     code = row.value("code", parse_code, row.text("code"))
     vendor_id, name = row.text("vendor_id"), row.text("name")
     price = row.value("price_idr", parse_price, 0)
     stock = row.value("stock", parse_stock, None)
     order_url = row.value("order_url", parse_order_url, None)
+    weight = row.value("weight_g", parse_weight, None)
+    most = row.value("max_per_buyer", parse_max_per_buyer, None)
     if not code:
         return None
-    return Product(code, vendor_id, name, price, stock, order_url)
+    return Product(code, vendor_id, name, price, stock, order_url, weight, most)
 
 
 def _channels(records: list[Record], problems: list[Problem]) -> list[Channel]:
     channels: dict[str, Channel] = {}
     for record in records:
-        row = _Row(record, "channels", problems)
+        row = Row(record, "channels", problems)
         channel_id = row.value("channel", parse_channel, "")
         if channel_id in channels:
             row.fail("channel", f"kanal '{channel_id}' ditulis dua kali (duplicate channel)")
@@ -328,6 +303,21 @@ def _channels(records: list[Record], problems: list[Problem]) -> list[Channel]:
                 row.text("youtube_broadcast_id") or None,
             )
     return list(channels.values())
+
+
+def _shipping(
+    records: list[Record], problems: list[Problem]
+) -> tuple[list[ShippingRate], list[Where]]:
+    """Read the tariff rows, each destination in the name ``schedules.regions`` gives it."""
+    rates, origins = [], []
+    for record in records:
+        row = Row(record, "shipping", problems)
+        destination = row.value("destination", parse_destination, row.text("destination"))
+        first_kg = row.value("first_kg_idr", parse_money, 0)
+        next_kg = row.value("next_kg_idr", parse_money, 0)
+        rates.append(ShippingRate(destination, first_kg, next_kg, row.text("days")))
+        origins.append(row.where)
+    return rates, origins
 
 
 def _used_channels(event: Event) -> list[Channel]:
@@ -343,7 +333,7 @@ def _slots(
     catalog = {code_key(p.code): p.code for p in event.products}
     fields, given, origins = [], [], []
     for record in records:
-        row = _Row(record, "schedule", problems)
+        row = Row(record, "schedule", problems)
         channel = row.value("channel", parse_channel, "")
         start, end = _span(row, tz)
         codes = tuple(catalog.get(code_key(c), c) for c in _CODES.split(row.text("products")) if c)
@@ -361,7 +351,7 @@ def _slots(
 _CODES = re.compile(r"[\s,;]+")
 
 
-def _span(row: _Row, tz: ZoneInfo) -> tuple[datetime, datetime]:
+def _span(row: Row, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """Read date, start and end; an evening slot may end after midnight, on the next day."""
     day: date | None = row.value("date", parse_date, None)
     start: time | None = row.value("start", parse_time, None)

@@ -27,6 +27,7 @@ SECTIONS = {
     "channels": "channels",
     "vendors": "vendors",
     "products": "products",
+    "shipping": "shipping",
     "slots": "schedule",
 }
 _NULL = "tag:yaml.org,2002:null"
@@ -162,6 +163,7 @@ _HEADER = """\
 # Tanggal dan jam ditulis dalam zona waktu acara (dates and times are local to `timezone`).
 # Jam selesai lebih awal dari jam mulai berarti slot lewat tengah malam (ends the next day).
 # Slot tanpa vendor_id adalah segmen pembawa acara (a slot without vendor_id is a host segment).
+# Ongkir: baris kabupaten/kota mengalahkan provinsinya (a regency's tariff beats its province's).
 """
 
 
@@ -182,4 +184,5 @@ def _compact(kind: str, row: dict[str, object]) -> dict[str, object]:
 
 
 def _dump(data: dict) -> str:
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2)
+    # Wide enough that a QRIS (at most 512 characters) stays on one line, to copy whole.
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=600, indent=2)

@@ -331,3 +331,50 @@ def test_two_uploads_with_one_name_are_refused():
     """A second schedule.csv (from another folder) would overwrite the first."""
     problems = editing.upload_problems(["a/schedule.csv", "b/schedule.csv", "vendors.csv"])
     assert len(problems) == 1 and problems[0].startswith("schedule.csv:")
+
+
+QRIS = (
+    "00020101021126660016ID.CO.SHOPEE.WWW0119936009180798148443302122797734340510303UKE"
+    "51440014ID.CO.QRIS.WWW0215ID10689308501530303UKE5204549953033605802ID5921KOPI RAKYAT"
+    " SIDOMULYO6006JEMBER61056811162070703A01630492F9"
+)
+PAID = Vendor(
+    "kopi-a", "Kopi A", qris=QRIS, bank="BCA", bank_account="0841336179",
+    bank_account_name="Bu Sri", hold_hours=48, pickup=True,
+)  # fmt: skip
+
+
+def test_vendor_form_round_trips_payments_hold_and_pickup():
+    """Editing a vendor shows every checkout field and saving it unchanged keeps them all."""
+    shown = editing.vendor_form(PAID)
+    assert (shown["pickup"], shown["hold_hours"], shown["qris"]) == ("ya", "48", QRIS)
+    assert check_vendor(shown, make_event(), PAID).value == PAID
+    plain = editing.vendor_form(Vendor("kopi-a", "Kopi A"))
+    assert check_vendor(plain, make_event(), PAID).value == Vendor("kopi-a", "Kopi A")
+
+
+def test_vendor_payment_fields_follow_the_sheets_rules():
+    """Bad QRIS, a lettered account, 0 hours and 'maybe' are errors on their own fields."""
+    values = {**editing.vendor_form(PAID), "qris": QRIS[:-1] + "0", "bank_account": "08AB"}
+    values |= {"hold_hours": "0", "pickup": "mungkin"}
+    errors = check_vendor(values, make_event(), PAID).errors
+    assert set(errors) == {"qris", "bank_account", "hold_hours", "pickup"}
+    assert errors["qris"].startswith("CRC QRIS salah")
+
+
+def test_vendor_account_typed_with_dashes_is_kept_as_digits_and_needs_its_bank():
+    """'0841-336-179' is stored 0841336179; without the bank's name it is refused there."""
+    values = {**editing.vendor_form(PAID), "bank_account": "0841-336-179"}
+    assert check_vendor(values, make_event(), PAID).value.bank_account == "0841336179"
+    errors = check_vendor({**values, "bank": ""}, make_event(), PAID).errors
+    assert list(errors) == ["bank"] and "bersama-sama" in errors["bank"]
+
+
+def test_product_form_round_trips_weight_and_limit():
+    """A product's weight and per-buyer limit survive the form; bad ones are refused."""
+    product = Product("K01", "kopi-a", "Kopi Bubuk", 45000, 10, None, 250, 3)
+    shown = editing.product_form(product)
+    assert (shown["weight_g"], shown["max_per_buyer"]) == ("250", "3")
+    assert check_product(shown, make_event(), product).value == product
+    bad = check_product({**shown, "weight_g": "0,25", "max_per_buyer": "0"}, make_event(), product)
+    assert set(bad.errors) == {"weight_g", "max_per_buyer"}

@@ -273,6 +273,60 @@ async def test_vendor_edit_and_add(organiser):
     assert event.vendor("tape-manis-bu-har") is not None and revision == 3
 
 
+QRIS = (
+    "00020101021126660016ID.CO.SHOPEE.WWW0119936009180798148443302122797734340510303UKE"
+    "51440014ID.CO.QRIS.WWW0215ID10689308501530303UKE5204549953033605802ID5921KOPI RAKYAT"
+    " SIDOMULYO6006JEMBER61056811162070703A01630492F9"
+)
+PAYMENT = {"qris": QRIS, "bank": "BCA", "bank_account": "0841 336 179"}
+
+
+async def test_vendor_payment_and_pickup_are_saved_and_shown_back(organiser):
+    """QRIS, bank, hold and pickup typed in the form are stored and shown when editing again."""
+    resp = await post(
+        organiser,
+        "/editor/vendors/kopi-a",
+        name="Kopi Arjasa",
+        **PAYMENT,
+        bank_account_name="Bu Sri",
+        hold_hours="48",
+        pickup="ya",
+    )
+    assert resp.status == 303
+    vendor = (await stored(organiser))[0].vendor("kopi-a")
+    assert (vendor.qris, vendor.bank_account, vendor.hold_hours, vendor.pickup) == (
+        QRIS,
+        "0841336179",
+        48,
+        True,
+    )
+    page = await (await organiser.get("/editor/vendors/kopi-a")).text()
+    assert QRIS in page and 'value="0841336179"' in page and 'value="48"' in page
+    assert '<option value="ya" selected>' in page
+
+
+async def test_vendor_payment_errors_are_shown_per_field(organiser):
+    """An account without its holder's name is refused on that field, the input kept."""
+    resp = await post(organiser, "/editor/vendors/kopi-a", name="Kopi Arjasa", **PAYMENT)
+    assert resp.status == 400
+    page = await resp.text()
+    assert 'id="e-bank_account_name"' in page and 'value="0841 336 179"' in page
+    assert (await stored(organiser))[0].vendor("kopi-a").bank == ""
+
+
+async def test_product_weight_and_limit_are_saved_and_shown_back(organiser):
+    """Weight and per-buyer limit go through the product form and come back in it."""
+    fields = {"vendor_id": "kopi-a", "name": "Kopi", "price": "45000", "stock": "10"}
+    resp = await post(
+        organiser, "/editor/products/K01", **fields, weight_g="1.200", max_per_buyer="2"
+    )
+    assert resp.status == 303
+    product = (await stored(organiser))[0].product("K01")
+    assert (product.weight_g, product.max_per_buyer) == (1200, 2)
+    page = await (await organiser.get("/editor/products/K01")).text()
+    assert 'value="1200"' in page and 'value="2"' in page
+
+
 async def test_product_bad_input_is_refused_and_kept(organiser):
     """Decimal price, negative stock and an http link: 400 with each message and the input."""
     resp = await post(

@@ -11,9 +11,11 @@ import pytest
 
 from schedules.export import ExportError, export_csv, export_yaml
 from schedules.loader import load_paths
-from schedules.model import Channel, Event, Product, Slot, Vendor
+from schedules.model import Channel, Event, Product, ShippingRate, Slot, Vendor
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
+QRIS = (FIXTURES / "checkout" / "payments.csv").read_text(encoding="utf-8").split("\n")[1]
+QRIS = QRIS.split(",")[1]
 
 
 def fixture_event() -> Event:
@@ -39,13 +41,26 @@ def rich_event() -> Event:
                 "+628123450001",
                 "",
                 'Tas "noken", dirajut\ntangan; asli',
+                qris=QRIS,
+                bank="Bank Papua",
+                bank_account="0012345678",
+                bank_account_name="Yuliana Wenda",
+                hold_hours=72,
+                pickup=True,
             ),
             Vendor("kopi", "Kopi Baliem", whatsapp="+61412345678"),
         ],
         products=[
-            Product("N1", "noken", "Noken kecil", 250000, 3, "https://shopee.co.id/noken"),
-            Product("KB12", "kopi", "Kopi Baliem 200 g", 95000),
+            Product("N1", "noken", "Noken kecil", 250000, 3, "https://shopee.co.id/noken", 450, 2),
+            Product("KB12", "kopi", "Kopi Baliem 200 g", 95000, weight_g=1200),
         ],
+        shipping=[
+            ShippingRate("Papua Pegunungan", 25000, 20000, "1-2"),
+            ShippingRate("Kabupaten Jayawijaya", 10000, 8000, "1"),
+            ShippingRate("DKI Jakarta", 110000, 99000),
+        ],
+        hold_hours=48,
+        pickup_town="Wamena",
         slots=[
             Slot("pembuka", "malam", at, at + timedelta(minutes=20), None, (), "Buka, sapa"),
             Slot(
@@ -81,7 +96,7 @@ def test_yaml_export_imports_back_equal(tmp_path: Path, make: Callable[[], Event
 
 @pytest.mark.parametrize("make", [fixture_event, rich_event])
 def test_csv_export_imports_back_equal(tmp_path: Path, make: Callable[[], Event]) -> None:
-    """CSV export (a folder of five files) then import gives an equal Event."""
+    """CSV export (a folder of six files) then import gives an equal Event."""
     event = make()
     paths = export_csv(event, tmp_path / "out")
     assert [p.name for p in paths] == [
@@ -90,6 +105,7 @@ def test_csv_export_imports_back_equal(tmp_path: Path, make: Callable[[], Event]
         "vendors.csv",
         "products.csv",
         "schedule.csv",
+        "shipping.csv",
     ]
     result = load_paths(paths)
     assert result.errors == []

@@ -6,6 +6,7 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+from kernel.qris import read_static
 from schedules.loader import load_paths
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -62,8 +63,28 @@ def test_example_yaml_loads_clean_and_matches_the_fixtures() -> None:
     assert all(c.title != c.id.capitalize() for c in event.channels)  # Indonesian titles
     days = {s.start.astimezone(event.tz).date() for s in event.slots}
     assert len(days) == 7
-    fixtures = load_paths(CSVS).event
+    fixtures = load_paths([*CSVS, FIXTURES / "shipping.csv"]).event
     assert replace(event, name=fixtures.name, channels=fixtures.channels) == fixtures
+
+
+def test_example_event_can_take_payments_and_weigh_parcels() -> None:
+    """Every example vendor has a valid static QRIS and a bank; every product a weight."""
+    event = load_paths([EXAMPLE]).event
+    for vendor in event.vendors:
+        assert read_static(vendor.qris).name and vendor.bank_account.isdigit()
+    assert all(p.weight_g and p.weight_g > 0 for p in event.products)
+    assert 3 <= sum(v.pickup for v in event.vendors) < len(event.vendors)
+    assert any(p.max_per_buyer for p in event.products)
+    assert len(event.shipping) == 39 and (event.hold_hours, event.pickup_town) == (24, "Jember")
+
+
+def test_the_fixture_folder_is_one_event_with_its_tariffs() -> None:
+    """tests/fixtures (four sheets, the checkout subfolder aside) loads clean as one event."""
+    result = load_paths(sorted(FIXTURES.glob("*.csv")))
+    assert result.problems == []
+    assert len(result.event.shipping) == 39 and result.event.shipping[0].destination == (
+        "Kabupaten Jember"
+    )
 
 
 def test_any_error_means_no_event(tmp_path: Path) -> None:
