@@ -283,7 +283,8 @@ async def test_confirmations_are_batched_paced_and_never_order(
     while clock.now() < T0 + timedelta(seconds=30):
         status = await tick(clock, feed, poller)
     assert status["replies"] == 2 and status["orders"] == 3  # our own reply ordered nothing
-    assert owner_texts(sandbox, live.chat_id)[-1] == "Tercatat: @Ayu K03x1 · Bayar: 127.0.0.1:8080/bayar"
+    last = owner_texts(sandbox, live.chat_id)[-1]
+    assert last == "Tercatat: @Ayu K03x1 · Bayar: 127.0.0.1:8080/bayar"
 
 
 async def test_no_confirmation_when_the_quota_has_no_room(
