@@ -41,8 +41,16 @@ from orchestrator.orders.book import Stock  # noqa: E402
 from orchestrator.orders.catalog import OrderCatalog  # noqa: E402
 from orchestrator.orders.store import ORDER_COLUMNS  # noqa: E402
 
+sys.path[:0] = [str(Path(__file__).resolve().parent)]
+from checkout_pages import checkout_pages, qris_rate  # noqa: E402
+
 T0 = datetime(2027, 2, 15, 8, 30, tzinfo=UTC)
 GOALS = {"expiry_sweep_ms": 1000, "slot_sweep_ms": 1000}
+QRIS_SAMPLE = (
+    "00020101021126660016ID.CO.SHOPEE.WWW0119936009180798148443302122797734340510303UKE5144"
+    "0014ID.CO.QRIS.WWW0215ID10689308501530303UKE5204549953033605802ID5921KOPI RAKYAT SIDO"
+    "MULYO6006JEMBER61056811162070703A01630492F9"
+)
 _INSERT = (
     f"INSERT INTO orders ({', '.join(ORDER_COLUMNS)}) VALUES ({','.join('?' * len(ORDER_COLUMNS))})"
 )
@@ -161,6 +169,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--codes", type=int, default=200, help="products they are spread over")
     parser.add_argument("--waiting", type=int, default=50, help="waiting orders per code")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--buyers", type=int, default=50, help="concurrent checkout pages")
+    parser.add_argument("--seconds", type=float, default=5.0, help="page load per run")
     args = parser.parse_args(argv)
     figures: dict = {"python": platform.python_version(), "goals": GOALS}
     sweep = expiry_sweep(args.claims, args.codes, args.waiting, args.seed)
@@ -169,6 +179,13 @@ def main(argv: list[str] | None = None) -> dict:
     slot = expiry_sweep(args.claims, args.codes, args.waiting, args.seed, due_share=0.05)
     show("one slot due", slot)
     figures.update({f"slot_{k.removeprefix('expiry_')}": v for k, v in slot.items()})
+    pages = checkout_pages(args.buyers, args.seconds)
+    print(f"checkout page, {pages['buyers']} buyers: p99 {pages['page_p99_ms']} ms"
+          f" (healthz p99 {pages['baseline_p99_ms']} ms)")  # fmt: skip
+    figures.update(pages)
+    qris = qris_rate(QRIS_SAMPLE)
+    print(f"dynamic QRIS + SVG: {qris['qris_per_s']}/s (SVG alone {qris['baseline_qris_per_s']}/s)")
+    figures.update(qris)
     print(json.dumps(figures))
     return figures
 

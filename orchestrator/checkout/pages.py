@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from functools import lru_cache
 
 import segno
 from aiohttp import web
@@ -181,6 +182,13 @@ async def paid(request: web.Request) -> web.Response:
 MAX_UPLOAD = 5 * 2**20
 
 
+@lru_cache(maxsize=2048)
+def qr_svg(payload: str) -> str:
+    """The QR code of a payload as SVG; kept, since a buyer's page asks for it again on
+    every refresh and drawing it costs far more than the page."""
+    return segno.make(payload, error="m").svg_inline(scale=6, border=4, dark="#000", light="#fff")
+
+
 async def qris_image(request: web.Request) -> web.Response:
     """The parcel's dynamic QRIS as an SVG QR code (its buyer only)."""
     buyer = await current_buyer(request)
@@ -192,8 +200,7 @@ async def qris_image(request: web.Request) -> web.Response:
         payload = checkout.qris_for(view)
     except PasarError as error:
         raise BadInput(str(error)) from error
-    svg = segno.make(payload, error="m").svg_inline(scale=6, border=4, dark="#000", light="#fff")
-    return web.Response(text=svg, content_type="image/svg+xml", headers=_NO_STORE)
+    return web.Response(text=qr_svg(payload), content_type="image/svg+xml", headers=_NO_STORE)
 
 
 def _product(request: web.Request):
