@@ -45,8 +45,14 @@ def _free_port() -> int:
 
 
 def _start(db: Path, port: int) -> subprocess.Popen:
-    env = {**os.environ, "PASAR_ORGANISER_TOKEN": "bench-org", "PASAR_HOST_TOKEN": "bench-host",
-           "PASAR_PLATFORMS": "false", "PASAR_AUDIENCE_RATE": "0", "PASAR_LOG_LEVEL": "WARNING"}  # fmt: skip
+    env = {
+        **os.environ,
+        "PASAR_ORGANISER_TOKEN": "bench-org",
+        "PASAR_HOST_TOKEN": "bench-host",
+        "PASAR_PLATFORMS": "false",
+        "PASAR_AUDIENCE_RATE": "0",
+        "PASAR_LOG_LEVEL": "WARNING",
+    }
     cmd = [sys.executable, str(ROOT / "run.py"), "--port", str(port), "--overlay-port", "0",
            "--db", str(db)]  # fmt: skip
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
