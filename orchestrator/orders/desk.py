@@ -21,15 +21,10 @@ from typing import Protocol
 from kernel.clock import Clock, RealClock
 from kernel.db import Store
 from kernel.publisher import Publisher
-from orchestrator.chat.replies import (
-    MAX_PENDING,
-    Confirmation,
-    ReplyQueue,
-    unknown_code_reply,
-)
-from orchestrator.orders import host_writes, notices, writes
+from orchestrator.orders import host_writes, writes
 from orchestrator.orders import store as order_store
 from orchestrator.orders.catalog import OrderCatalog
+from orchestrator.orders.desk_replies import DeskReplies
 from orchestrator.orders.model import NEW, WAITING, ChatMessage, Cursor, IngestResult, Order
 from orchestrator.orders.onair import ChannelAir, SlotLookup, channel_air
 from orchestrator.rotation.engine import Action
@@ -105,7 +100,7 @@ class OrderDesk:
         self.vendor_links: dict[str, str] = {}
         self._tokens: dict[str, str] = {}
         self._sold_out: frozenset[str] = frozenset()
-        self._replies: dict[tuple[str, str], ReplyQueue] = {}
+        self.replies = DeskReplies(reply_every_s, lambda: self.event)
         self._air = _Air(-1, {})
         self._started = False
         self._rebuilding = asyncio.Lock()
@@ -198,7 +193,7 @@ class OrderDesk:
         self._tell(outcome)
         if outcome.commands:
             self.publisher.publish(COMMANDS_TOPIC, "", outcome.commands)
-        self._queue_replies(outcome)
+        self.replies.page(outcome)
         return IngestResult(
             new_messages=outcome.new_messages,
             duplicates=outcome.duplicates,
@@ -304,7 +299,7 @@ class OrderDesk:
         touched codes update the one kept.
         """
         self._heard_of(outcome)
-        self._queue_moved_up(outcome)
+        self.replies.moved_up(outcome, self.event, self.catalog.tz, self.clock.now())
         codes = self._sold_out_after(outcome) if sold_out is None else sold_out
         channels = outcome.channels | (self._all_channels() if codes != self._sold_out else set())
         self._sold_out = codes
@@ -333,56 +328,9 @@ class OrderDesk:
 
     # -- chat replies ---------------------------------------------------------------
 
-    def _queue(self, platform: str, channel: str) -> ReplyQueue:
-        key = (platform, channel)
-        if key not in self._replies:
-            self._replies[key] = ReplyQueue(self.reply_every_s, tail=self._pay_tail())
-        return self._replies[key]
-
-    def _queue_replies(self, outcome: writes.Outcome) -> None:
-        # A queue keeps only its latest entries, so a rush needs only the page's last ones.
-        for order in outcome.created[-MAX_PENDING:]:
-            if order.status not in (NEW, WAITING):
-                continue  # cancelled in the same page: nothing to confirm
-            self._queue(order.platform, order.channel).confirm(
-                [Confirmation(order.author_name, order.code, order.qty, order.status == WAITING)]
-            )
-        for unknown in outcome.unknown:
-            m = unknown.message
-            text = unknown_code_reply(unknown.codes, unknown.on_air, m.author_name)
-            self._queue(m.platform, m.channel).say(text)
-        for m, cut in outcome.limited[-MAX_PENDING:]:
-            text = notices.limited_reply(m.author_name, cut.code, cut.allowed, cut.limit)
-            self._queue(m.platform, m.channel).say(text)
-
-    def _queue_moved_up(self, outcome: writes.Outcome) -> None:
-        """Tell each buyer who moved up, while their channel is live, until when to pay."""
-        now, tz = self.clock.now(), self.catalog.tz
-        for order in outcome.promoted[-MAX_PENDING:]:
-            if order.status != NEW or not self._live(order.channel, now):
-                continue
-            text = notices.moved_up_reply(
-                order.author_name, order.code, order.qty, order.hold_until, tz
-            )
-            self._queue(order.platform, order.channel).say(text)
-
-    def _live(self, channel: str, now: datetime) -> bool:
-        """Is ``channel``'s day of slots under way (its first start to its last end)?"""
-        event = self.event
-        if event is None:
-            return False
-        slots = [s for s in event.slots if s.channel == channel]
-        return bool(slots) and min(s.start for s in slots) <= now < max(s.end for s in slots)
-
-    def _pay_tail(self) -> str:
-        """Where a confirmed buyer pays, said after each confirmation: `` · Bayar: host/bayar``."""
-        base = self.event.base_url if self.event else ""
-        host = base.split("://", 1)[-1].rstrip("/")
-        return f" · Bayar: {host}/bayar" if host else ""
-
     def say(self, platform: str, channel: str, text: str) -> None:
         """Queue a chat reply from another part (the checkout's), sent like the others."""
-        self._queue(platform, channel).say(text)
+        self.replies.queue(platform, channel).say(text)
 
     def pending_replies(self, channel: str, platform: str = "youtube", limit: int = 1) -> list[str]:
         """Take the chat replies due for ``channel`` on ``platform`` (at most ``limit``).
@@ -390,7 +338,7 @@ class OrderDesk:
         Gives nothing until ``reply_every_s`` passed since the last ones given; the
         caller sends them when its quota allows (nothing is sent from here).
         """
-        return self._queue(platform, channel).take(self.clock.now(), limit)
+        return self.replies.queue(platform, channel).take(self.clock.now(), limit)
 
     # -- vendors' private pages -----------------------------------------------------
 
