@@ -64,7 +64,10 @@ async def overlay_page(request: web.Request) -> web.Response:
             message=f"layout={layout!r} tidak dikenal; pakai salah satu dari {', '.join(LAYOUTS)}.",
         )
     ws_url = _socket_url(request, channel, layout)
-    response = render(request, "overlay.html", channel=channel, layout=layout, ws_url=ws_url)
+    base_url = request.config_dict[OVERLAY_SETTINGS].base_url or catalog.base_url
+    pay_address = base_url.split("://", 1)[-1].rstrip("/") + "/bayar"
+    response = render(request, "overlay.html", channel=channel, layout=layout, ws_url=ws_url,
+                      pay_address=pay_address)  # fmt: skip
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Security-Policy"] = _csp(ws_url)
     return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -98,3 +99,9 @@ async def test_qr_code_is_an_svg_of_the_order_link(client):
 async def test_qr_code_of_unknown_product_is_a_404(client):
     """Only products of the event get QR codes (no minting codes for arbitrary text)."""
     assert (await client.get("/qr/ZZ9.svg")).status == 404
+
+
+async def test_overlay_names_the_checkout_address(client):
+    """The ticker says where viewers pay: the event's short checkout address."""
+    page = await (await client.get("/overlay/utama")).text()
+    assert re.search(r'class="ticker-pay">Bayar: [^<]+/bayar<', page)
