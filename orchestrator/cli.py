@@ -9,10 +9,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kernel.clock import RealClock
 from kernel.db import open_db
 from kernel.errors import PasarError
 from orchestrator.chat.parse_command import run_parse_chat
-from orchestrator.checkout import qris_command
+from orchestrator.checkout import purge_command, qris_command
 from orchestrator.orders import export as orders_export
 from orchestrator.platforms import auth_command
 from orchestrator.rehearsal import command as rehearse_command
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     auth_command.add_parser(sub)
     rehearse_command.add_parser(sub)
     qris_command.add_parser(sub)
+    purge_command.add_parser(sub)
     return parser
 
 
@@ -106,6 +108,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return rehearse_command.run(args, create_app)
     if args.command == "qris":
         return qris_command.run(args, sys.stdout, sys.stderr)
+    if args.command == "purge":
+        return purge_command.run(args, load_settings({"db": args.db}).db, RealClock(), sys.stdout)
     if args.command == "orders":
         return orders_export.run_cli(args)
     return _dispatch_db(args)
