@@ -41,6 +41,7 @@ from orchestrator.checkout import wiring as checkout_wiring
 from orchestrator.login_guard import LoginLimiter
 from orchestrator.orders import wiring as orders_wiring
 from orchestrator.platforms import wiring as platforms_wiring
+from orchestrator.report import wiring as report_wiring
 from orchestrator.sessions import SessionBook
 from orchestrator.settings import Settings
 from overlays import wiring as overlays_wiring
@@ -89,6 +90,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     orders_wiring.setup(app)
     checkout_wiring.setup(app)
     chat_wiring.setup(app)
+    report_wiring.setup(app)
     return app
 
 

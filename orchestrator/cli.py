@@ -17,6 +17,7 @@ from orchestrator.checkout import purge_command, qris_command
 from orchestrator.orders import export as orders_export
 from orchestrator.platforms import auth_command
 from orchestrator.rehearsal import command as rehearse_command
+from orchestrator.report import command as report_command
 from orchestrator.settings import SettingsError, load_settings
 from schedules import commands, store
 
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     rehearse_command.add_parser(sub)
     qris_command.add_parser(sub)
     purge_command.add_parser(sub)
+    report_command.add_parser(sub)
     return parser
 
 
@@ -110,6 +112,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return qris_command.run(args, sys.stdout, sys.stderr)
     if args.command == "purge":
         return purge_command.run(args, load_settings({"db": args.db}).db, RealClock(), sys.stdout)
+    if args.command == "report":
+        db_path = load_settings({"db": args.db}).db
+        return report_command.run(args, db_path, RealClock(), sys.stdout, sys.stderr)
     if args.command == "orders":
         return orders_export.run_cli(args)
     return _dispatch_db(args)

@@ -224,7 +224,7 @@ def requests(draw, routes: list[tuple[str, str]]) -> dict:
 # asked the code under test would agree with any mistake in it.
 PUBLIC = ("/healthz", "/metrics", "/o/", "/overlay/", "/static/", "/webhooks/", "/login",
           "/logout", "/v/", "/favicon.ico", "/qr/")  # fmt: skip
-ORGANISER_ONLY = ("/editor", "/api/editor", "/sessions")
+ORGANISER_ONLY = ("/editor", "/api/editor", "/sessions", "/laporan")
 
 
 def expected_roles(path: str) -> set[str] | None:
