@@ -44,6 +44,7 @@ from orchestrator.platforms import wiring as platforms_wiring
 from orchestrator.report import wiring as report_wiring
 from orchestrator.sessions import SessionBook
 from orchestrator.settings import Settings
+from orchestrator.viewers import wiring as viewers_wiring
 from overlays import wiring as overlays_wiring
 from overlays.state import OverlaySettings
 from schedules import store
@@ -91,6 +92,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     checkout_wiring.setup(app)
     chat_wiring.setup(app)
     report_wiring.setup(app)
+    viewers_wiring.setup(app)
     return app
 
 
