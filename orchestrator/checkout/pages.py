@@ -173,9 +173,13 @@ async def paid(request: web.Request) -> web.Response:
     buyer = await current_buyer(request)
     if buyer is None:
         raise web.HTTPSeeOther("/bayar")
-    form = await read_form(request)
-    _check_post(request, buyer, form)
     checkout = request.config_dict[CHECKOUT]
+    try:
+        form = await read_form(request)
+    except web.HTTPRequestEntityTooLarge:  # past the app's body limit: the photo, surely
+        page = await checkout.page(buyer)
+        return _page(request, page, status=413, notice=TOO_BIG)
+    _check_post(request, buyer, form)
     parcel_id = int(request.match_info["parcel_id"])
     try:
         upload = form.get("proof")
@@ -195,6 +199,7 @@ async def paid(request: web.Request) -> web.Response:
 
 
 MAX_UPLOAD = 5 * 2**20
+TOO_BIG = f"Foto bukti terlalu besar (maks {MAX_UPLOAD // 2**20} MB); kirim foto yang lebih kecil."
 
 
 @lru_cache(maxsize=2048)
