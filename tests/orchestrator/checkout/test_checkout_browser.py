@@ -119,6 +119,19 @@ async def no_sideways_scroll(page: Page) -> None:
     assert width <= 390, f"the checkout scrolls sideways on a phone ({width} px)"
 
 
+TARGETS = """() => Array.from(document.querySelectorAll(
+  '.checkout button, .checkout select, .checkout input:not([type=hidden]):not([type=radio]),'
+  + ' .checkout summary, .checkout a.button, .checkout textarea, .checkout label.choice'))
+  .filter((e) => e.getClientRects().length)
+  .map((e) => [e.id || e.textContent.trim().slice(0, 40), e.getBoundingClientRect().height])
+  .filter(([, height]) => height < 44)"""
+
+
+async def big_enough_to_tap(page: Page) -> None:
+    small = await page.evaluate(TARGETS)
+    assert small == [], f"tap targets under 44 px on a phone: {small}"
+
+
 async def test_buyer_walks_the_checkout_on_a_phone(live, chromium):
     """Claim in chat, type the code, the page follows; address; the QRIS decodes to the
     total with a right CRC; the transfer shows total + unique code; paid shows live."""
@@ -149,10 +162,12 @@ async def test_buyer_walks_the_checkout_on_a_phone(live, chromium):
         await page.click("form.details button[type=submit]")
         await expect(page.locator("#f-street")).to_have_value(re.compile("<script>"))
         await no_sideways_scroll(page)
+        await big_enough_to_tap(page)
 
         first = page.locator("section.parcel").first
         total = rupiah_value(await first.locator("tr.total .num").inner_text())
         assert total == 88_000  # 2 x Rp 40.000 + Rp 8.000 to Kabupaten Jember
+        await expect(first.locator("table.lines")).to_contain_text("0,8 kg")  # Indonesian
         shown = rupiah_value(await first.locator(".pay-way .amount").first.inner_text())
         assert shown == total
         payload = await decoded_qr(page)
