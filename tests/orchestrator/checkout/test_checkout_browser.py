@@ -154,10 +154,11 @@ async def test_buyer_walks_the_checkout_on_a_phone(live, chromium):
         await expect(page.locator("section.parcel h2")).to_have_text("Penjual 0")
         await shot(page, "02-paket-terhubung")
 
-        sandbox.add_chat_message(chat_id, "K02 1", **BUDI)  # a later claim, another vendor
-        await expect(page.locator("section.parcel")).to_have_count(2, timeout=20_000)
-
         await fill_address(page)
+        sandbox.add_chat_message(chat_id, "K02 1", **BUDI)  # a claim while typing the address
+        await expect(page.locator("section.parcel")).to_have_count(2, timeout=20_000)
+        await expect(page.locator("#f-name")).to_have_value("Budi Santoso")  # nothing typed lost
+        await expect(page.locator("#f-district")).to_have_value("Sumbersari")
         await shot(page, "03-alamat")
         await page.click("form.details button[type=submit]")
         await expect(page.locator("#f-street")).to_have_value(re.compile("<script>"))
