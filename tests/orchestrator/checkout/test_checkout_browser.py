@@ -243,3 +243,42 @@ async def test_a_second_phone_with_the_link_sees_nothing_personal(live, chromium
         await expect(page.locator(".bind li")).to_have_count(1)
         await shot(other, "07-perangkat-lain")
         await browser.close()
+
+
+@pytest.fixture
+async def shop(settings):
+    """The real app without platforms: order links only."""
+    save(settings.db, paying_event(datetime.now(UTC).replace(microsecond=0)))
+    runner = web.AppRunner(create_app(settings))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    await runner.cleanup()
+
+
+async def test_order_link_shop_on_a_phone(shop, chromium):
+    """From /o/K02 "Pesan di sini", a quantity, and the parcel is on the buyer's checkout
+    (the form's post passes the origin check in a real browser); ordering again joins it."""
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        _, page = await phone(browser)
+        await page.goto(f"{shop}/o/K02")
+        await page.click("a.landing-button.order")
+        await expect(page).to_have_url(re.compile(r"/bayar/pesan/K02$"))
+        await page.fill("#f-qty", "2")
+        await big_enough_to_tap(page)
+        await shot(page, "08-pesan-di-sini")
+        await page.click("form button[type=submit]")
+        await expect(page).to_have_url(re.compile(r"/bayar#paket$"))
+        parcel = page.locator("section.parcel")
+        await expect(parcel).to_have_count(1)
+        await expect(parcel.locator("h2")).to_have_text("Penjual 1")
+        await expect(parcel.locator("table.lines")).to_contain_text("2 × Rp 41.000")
+        await page.go_back()  # a fresh form (no-store): ordering again is a new claim
+        await page.fill("#f-qty", "1")
+        await page.click("form button[type=submit]")
+        await expect(page.locator("section.parcel")).to_have_count(1)  # joins the open parcel
+        await expect(page.locator("section.parcel tr", has_text="K02")).to_have_count(2)
+        await expect(page.locator("section.parcel tr.total")).to_contain_text("menunggu ongkir")
+        await browser.close()
