@@ -8,6 +8,7 @@ origin. Personal data is on these pages for their buyer only.
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import timedelta
 from functools import lru_cache
@@ -18,6 +19,7 @@ from aiohttp import web
 from kernel.errors import BadInput, Conflict, Forbidden, NotFound, PasarError
 from kernel.forms import read_form
 from kernel.keys import CHECKOUT, CSRF_TOKEN, ORDER_DESK, PUBLISHER, SETTINGS, TEMPLATES
+from kernel.qris import QrisError, read_static
 from kernel.secret import same_secret
 from kernel.web import render
 from orchestrator.checkout import regions_api
@@ -35,7 +37,9 @@ from orchestrator.origins import is_https, same_origin
 
 COOKIE = "pasar_pembeli"
 COOKIE_DAYS = 90
-_NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+# The site's ``Referrer-Policy: same-origin`` stays: under ``no-referrer`` Chromium sends
+# ``Origin: null`` with the page's own form posts, and the origin check refuses them.
+_NO_STORE = {"Cache-Control": "no-store"}
 _ORIGIN_TEXT = "Permintaan dari situs lain ditolak (cross-site request refused)."
 
 
@@ -77,8 +81,19 @@ def _context(page: BuyerPage, **extra) -> dict:
         vendors={v.id: v for v in event.vendors} if event else {},
         request_id=new_request_id(), regions=regions_api.choices(page.buyer.details),
         errors={}, notice="", hold_until=_hold_until(page),
+        merchants={v.vendor_id: merchant_name(vendor.qris) for v in page.parcels
+                   if (vendor := event.vendor(v.vendor_id) if event else None) and vendor.qris},
     )  # fmt: skip
     return {**base, **extra}
+
+
+@lru_cache(maxsize=256)
+def merchant_name(qris: str) -> str:
+    """The name in the vendor's QRIS: what the buyer's banking app shows as the payee."""
+    try:
+        return read_static(qris).name
+    except QrisError:
+        return ""
 
 
 def _hold_until(page: BuyerPage) -> dict[int | None, object]:
@@ -158,9 +173,13 @@ async def paid(request: web.Request) -> web.Response:
     buyer = await current_buyer(request)
     if buyer is None:
         raise web.HTTPSeeOther("/bayar")
-    form = await read_form(request)
-    _check_post(request, buyer, form)
     checkout = request.config_dict[CHECKOUT]
+    try:
+        form = await read_form(request)
+    except web.HTTPRequestEntityTooLarge:  # past the app's body limit: the photo, surely
+        page = await checkout.page(buyer)
+        return _page(request, page, status=413, notice=TOO_BIG)
+    _check_post(request, buyer, form)
     parcel_id = int(request.match_info["parcel_id"])
     try:
         upload = form.get("proof")
@@ -180,13 +199,18 @@ async def paid(request: web.Request) -> web.Response:
 
 
 MAX_UPLOAD = 5 * 2**20
+TOO_BIG = f"Foto bukti terlalu besar (maks {MAX_UPLOAD // 2**20} MB); kirim foto yang lebih kecil."
 
 
 @lru_cache(maxsize=2048)
 def qr_svg(payload: str) -> str:
     """The QR code of a payload as SVG; kept, since a buyer's page asks for it again on
     every refresh and drawing it costs far more than the page."""
-    return segno.make(payload, error="m").svg_inline(scale=6, border=4, dark="#000", light="#fff")
+    out = io.BytesIO()
+    # A standalone file, not ``svg_inline``: an <img> shows nothing of an SVG without xmlns.
+    segno.make(payload, error="m").save(out, kind="svg", scale=6, border=4, dark="#000",
+                                        light="#fff", xmldecl=False)  # fmt: skip
+    return out.getvalue().decode()
 
 
 async def qris_image(request: web.Request) -> web.Response:

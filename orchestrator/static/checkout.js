@@ -7,15 +7,24 @@
   if (!page || !parcels) return;
 
   let pending = null;
+  let typed = false; // the buyer has typed in the details form and not saved it yet
+  const details = document.querySelector("form.details");
+  if (details) details.addEventListener("input", () => { typed = true; });
   function busy() {
     return Array.from(parcels.querySelectorAll('input[type="file"]')).some((f) => f.files.length);
   }
+  // A whole new page only when what lies outside the parcels must change: the chat
+  // account got bound, or the first parcel came (the details form appears). Never over
+  // what the buyer is typing: then only the parcels are swapped.
+  function outside(data) {
+    const hadParcels = page.dataset.parcels !== "0";
+    return data.bound !== (page.dataset.bound === "yes") || hadParcels !== data.parcels > 0;
+  }
   function apply(data) {
-    if (data.bound !== (page.dataset.bound === "yes") || String(data.parcels) !== page.dataset.parcels) {
-      if (!busy()) { window.location.reload(); return; }
-    }
     if (busy()) { pending = data; return; }
+    if (outside(data) && !typed) { window.location.reload(); return; }
     parcels.innerHTML = data.html;
+    page.dataset.parcels = String(data.parcels);
     pending = null;
   }
   parcels.addEventListener("change", () => { if (pending && !busy()) apply(pending); });

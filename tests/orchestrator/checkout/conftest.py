@@ -18,10 +18,10 @@ from tests.orchestrator.helpers import T0, save, small_event
 PAYMENTS = Path(__file__).parents[2] / "fixtures" / "checkout" / "payments.csv"
 
 
-def paying_event():
+def paying_event(start=T0):
     with PAYMENTS.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    event = small_event()
+    event = small_event(start)
     vendors = [
         replace(v, qris=r["qris"], bank=r["bank"], bank_account=r["bank_account"],
                 bank_account_name=r["bank_account_name"], pickup=i == 0)
