@@ -1,0 +1,38 @@
+"""The organisers' side of the vendors' desks: any receipt photo, and reissuing a link.
+
+These routes sit under ``/orders``, so the login middleware lets only hosts and
+organisers in (and checks CSRF and origin on posts); hosts are refused here, since
+receipts and vendors' links are the organisers' business.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from kernel.errors import Forbidden
+from kernel.keys import FULFILMENT, ORDER_DESK, ROLE
+from orchestrator.fulfilment.pages import VENDOR_HEADERS, _image
+
+ORGANISER = "organiser"
+
+
+def _organiser_only(request: web.Request) -> None:
+    if request.get(ROLE) != ORGANISER:
+        raise Forbidden("Hanya untuk penyelenggara (organisers only).")
+
+
+async def proof(request: web.Request) -> web.Response:
+    """Any parcel's receipt photo, for organisers."""
+    _organiser_only(request)
+    data, kind = await request.config_dict[FULFILMENT].proof(
+        None, int(request.match_info["payment_id"])
+    )
+    return _image(data, kind)
+
+
+async def reissue_link(request: web.Request) -> web.Response:
+    """Revoke a vendor's private link and make a new one; back to /orders to share it."""
+    _organiser_only(request)
+    vendor_id = request.match_info["vendor_id"]
+    await request.config_dict[ORDER_DESK].reissue_link(vendor_id)
+    raise web.HTTPSeeOther(f"/orders#tautan-{vendor_id}", headers=VENDOR_HEADERS)

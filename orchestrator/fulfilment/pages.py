@@ -1,0 +1,177 @@
+"""The vendor's desk: ``/v/<token>`` (their parcels), its actions, receipts and labels.
+
+A vendor's page needs no login: the link's unguessable token is the key, so it is never
+cached, indexed or sent on in a Referer, and a revoked token shows nothing (404, like
+any unknown one). Posts need the page's CSRF token (made from the vendor's token, so it
+changes when the link is reissued) and our own origin. Another vendor's parcel answers
+exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from aiohttp import web
+
+from kernel.errors import BadInput, Conflict, Forbidden
+from kernel.forms import read_form
+from kernel.keys import CSRF_TOKEN, FULFILMENT, ORDER_DESK, PUBLISHER, SETTINGS, TEMPLATES
+from kernel.secret import same_secret
+from kernel.web import render
+from orchestrator.checkout.service import TOPIC as CHECKOUT_TOPIC
+from orchestrator.fulfilment import rules, views
+from orchestrator.fulfilment.service import TOPIC, Request
+from orchestrator.live import event_stream
+from orchestrator.origins import same_origin
+
+VENDOR_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self';"
+    " connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self';"
+    " frame-ancestors 'none'",
+}
+_IMAGE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+MIN_GAP_SECONDS = 1.0  # a desk of 2,000 parcels is redrawn at most once a second
+
+
+def vendor_csrf(token: str) -> str:
+    """The CSRF token of a vendor's forms: tied to their link, so a new link makes a new one."""
+    return hmac.new(token.encode(), b"pasar-vendor-desk", hashlib.sha256).hexdigest()[:32]
+
+
+def _vendor(request: web.Request) -> tuple[str, str]:
+    """The vendor of the link's token, and the token; 404 for an unknown or revoked one."""
+    token = request.match_info["token"]
+    vendor = request.config_dict[ORDER_DESK].vendor_for_token(token)
+    if vendor is None:
+        raise web.HTTPNotFound(text="Tautan tidak berlaku.", headers=VENDOR_HEADERS)
+    return vendor, token
+
+
+def _pay_url(request: web.Request) -> str:
+    public = request.config_dict[SETTINGS].public_url
+    return f"{(public or f'{request.scheme}://{request.host}').rstrip('/')}/bayar"
+
+
+async def _cards(request: web.Request, vendor_id: str) -> list[views.ParcelCard]:
+    fulfil = request.config_dict[FULFILMENT]
+    event = fulfil.event
+    tz = event.tz if event else None
+    parcels = await fulfil.parcels(vendor_id)
+    return views.cards(parcels, event, fulfil.tariff, _pay_url(request), tz)
+
+
+def _common(request: web.Request, vendor_id: str, token: str) -> dict:
+    event = request.config_dict[FULFILMENT].event
+    vendor = event.vendor(vendor_id) if event else None
+    return dict(
+        token=token, vendor=vendor, vendor_name=vendor.name if vendor else vendor_id,
+        tz=event.tz if event else None, labels=rules.ACTION_LABELS, couriers=rules.COURIERS,
+        event=event,
+    )  # fmt: skip
+
+
+def _render(request: web.Request, name: str, **context) -> web.Response:
+    request[CSRF_TOKEN] = vendor_csrf(context["token"])
+    response = render(request, name, **{"notice": "", **context})
+    response.headers.update(VENDOR_HEADERS)
+    return response
+
+
+async def desk_page(request: web.Request) -> web.Response:
+    """The vendor's desk: their parcels by what is to do next, with counts and actions."""
+    vendor_id, token = _vendor(request)
+    cards = await _cards(request, vendor_id)
+    turn, join = await request.config_dict[FULFILMENT].turn(vendor_id)
+    return _render(
+        request, "vendor_desk.html", groups=views.grouped(cards), total=len(cards), turn=turn,
+        join_url=join, **_common(request, vendor_id, token),
+    )  # fmt: skip
+
+
+def parcels_html(request: web.Request, vendor_id: str, token: str, cards) -> str:
+    env = request.config_dict[TEMPLATES]
+    return env.get_template("vendor_parcels.html").render(
+        csrf_token=vendor_csrf(token), groups=views.grouped(cards), total=len(cards),
+        **_common(request, vendor_id, token),
+    )  # fmt: skip
+
+
+async def desk_events(request: web.Request) -> web.StreamResponse:
+    """The desk, live: the parcels again after the vendor's or a buyer's change."""
+    vendor_id, token = _vendor(request)
+
+    async def make() -> dict:
+        cards = await _cards(request, vendor_id)
+        return {"html": parcels_html(request, vendor_id, token, cards), "total": len(cards)}
+
+    def wanted(message) -> bool:
+        if message.topic == TOPIC:
+            return message.channel == vendor_id
+        return message.topic == CHECKOUT_TOPIC
+
+    publisher = request.config_dict[PUBLISHER]
+    return await event_stream(request, publisher, make, wanted, "desk", MIN_GAP_SECONDS)
+
+
+async def act(request: web.Request) -> web.Response:
+    """One action on one of the vendor's parcels (a form post; back to the desk)."""
+    vendor_id, token = _vendor(request)
+    settings = request.config_dict[SETTINGS]
+    if not same_origin(request, settings.public_url, settings.trusted_proxy_set):
+        raise Forbidden("Permintaan dari situs lain ditolak (cross-site request refused).")
+    form = await read_form(request)
+    if not same_secret(str(form.get("csrf_token", "")), vendor_csrf(token)):
+        raise Forbidden("Token formulir salah; muat ulang halaman (stale form).")
+    parcel_id = int(request.match_info["parcel_id"])
+    req = Request(
+        action=request.match_info["action"], status_seen=str(form.get("status", "")),
+        reason=str(form.get("reason", "")), courier=str(form.get("courier", "")),
+        resi=str(form.get("resi", "")), quote=str(form.get("quote", "")),
+    )  # fmt: skip
+    try:
+        await request.config_dict[FULFILMENT].act(vendor_id, parcel_id, req)
+    except (BadInput, Conflict) as error:
+        cards = await _cards(request, vendor_id)
+        turn, join = await request.config_dict[FULFILMENT].turn(vendor_id)
+        response = _render(
+            request, "vendor_desk.html", groups=views.grouped(cards), total=len(cards),
+            turn=turn, join_url=join, notice=str(error), **_common(request, vendor_id, token),
+        )  # fmt: skip
+        response.set_status(error.status)
+        return response
+    raise web.HTTPSeeOther(f"/v/{token}#paket-{parcel_id}", headers=VENDOR_HEADERS)
+
+
+async def proof(request: web.Request) -> web.Response:
+    """A receipt photo of the vendor's own parcel."""
+    vendor_id, _ = _vendor(request)
+    data, kind = await request.config_dict[FULFILMENT].proof(
+        vendor_id, int(request.match_info["payment_id"])
+    )
+    return _image(data, kind)
+
+
+def _image(data: bytes, kind: str) -> web.Response:
+    headers = {**VENDOR_HEADERS, "Content-Disposition": "inline"}
+    return web.Response(body=data, content_type=_IMAGE_TYPES.get(kind, "application/octet-stream"),
+                        headers=headers)  # fmt: skip
+
+
+async def labels_page(request: web.Request) -> web.Response:
+    """Packing list and A6 shipping labels, four to an A4 sheet, ready to print."""
+    vendor_id, token = _vendor(request)
+    wanted = {int(x) for x in request.query.getall("paket", []) if x.isdigit()}
+    cards = await _cards(request, vendor_id)
+    if wanted:
+        chosen = [c for c in cards if c.id in wanted]
+    else:
+        chosen = [c for c in cards if c.group in (rules.TO_PACK, rules.TO_SHIP)]
+    chosen.sort(key=lambda c: c.id)
+    return _render(
+        request, "vendor_labels.html", parcels=chosen, **_common(request, vendor_id, token)
+    )
