@@ -47,4 +47,6 @@ def join_url(db: Database, channel: str, day: str) -> str | None:
         " ORDER BY updated_at DESC LIMIT 1",
         [channel, day],
     ).fetchone()
-    return row[0] if row else None
+    if row is None or not str(row[0]).startswith(("https://", "http://")):
+        return None  # only a web link becomes the button's href
+    return row[0]

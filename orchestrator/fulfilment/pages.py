@@ -27,7 +27,9 @@ from orchestrator.origins import same_origin
 
 VENDOR_HEADERS = {
     "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on posts,
+    # which the origin check must refuse. Other sites still get no Referer (the token).
+    "Referrer-Policy": "same-origin",
     "X-Robots-Tag": "noindex, nofollow",
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self';"
@@ -71,7 +73,7 @@ def _common(request: web.Request, vendor_id: str, token: str) -> dict:
     return dict(
         token=token, vendor=vendor, vendor_name=vendor.name if vendor else vendor_id,
         tz=event.tz if event else None, labels=rules.ACTION_LABELS, couriers=rules.COURIERS,
-        event=event,
+        event=event, now=request.config_dict[FULFILMENT].clock.now(),
     )  # fmt: skip
 
 

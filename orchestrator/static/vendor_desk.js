@@ -27,8 +27,9 @@
   parcels.addEventListener("focusout", () => { setTimeout(() => { if (pending && !busy()) apply(pending); }, 0); });
   if (window.EventSource && desk.dataset.events) {
     const source = new EventSource(desk.dataset.events);
-    source.addEventListener("open", () => { if (conn) conn.dataset.state = "open"; });
-    source.addEventListener("error", () => { if (conn) conn.dataset.state = "closed"; });
+    const state = (name, text) => { if (conn) { conn.dataset.state = name; conn.textContent = text; } };
+    source.addEventListener("open", () => state("open", "langsung (live)"));
+    source.addEventListener("error", () => state("closed", "terputus, menyambung lagi…"));
     source.addEventListener("desk", (e) => apply(JSON.parse(e.data)));
   }
 
@@ -36,9 +37,11 @@
   if (countdown) {
     const start = Date.parse(countdown.dataset.start);
     const end = Date.parse(countdown.dataset.end);
+    // The server's clock, not the phone's: a phone set a few minutes wrong still counts right.
+    const skew = Date.parse(countdown.dataset.now) - Date.now();
     const two = (n) => String(n).padStart(2, "0");
     const tick = () => {
-      const now = Date.now();
+      const now = Date.now() + skew;
       if (now >= end) { countdown.textContent = "giliran Anda sudah selesai"; return; }
       if (now >= start) { countdown.textContent = "SEDANG TAYANG · sisa " + Math.ceil((end - now) / 60000) + " menit"; return; }
       let s = Math.floor((start - now) / 1000);

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from kernel.keys import ORDER_DESK, STORE
+from orchestrator.platforms import resources
 from tests.conftest import login
 from tests.orchestrator.checkout.conftest import ADDRESS
 from tests.orchestrator.fulfilment.conftest import PNG, act, buyer, desk_url
@@ -268,3 +269,26 @@ async def test_receipts_for_organisers_not_hosts(client):
     await login(client, "organiser")
     resp = await client.get("/orders/bukti/1")
     assert resp.status == 200 and await resp.read() == PNG
+
+
+async def test_the_desk_shows_the_vendors_slot_and_zoom_link(client):
+    """The desk names the vendor's slot with a countdown and the day's Zoom join link,
+    which no viewer's page carries."""
+    join = "https://zoom.example/j/123?pwd=<x>"
+
+    def store_meeting(db):
+        resources.migrate(db)
+        resources.save(db, resources.Resources("real", "utama", "2027-02-15", meeting_id="123",
+                                               join_url=join))  # fmt: skip
+
+    before = await (await client.get(desk_url(client, "v1"))).text()
+    assert "Giliran tayang Anda" in before and "15:40 WIB–15:50 WIB" in before
+    assert "Tautan Zoom muncul di sini" in before
+    await client.app[STORE].run(store_meeting)
+    page = await (await client.get(desk_url(client, "v1"))).text()
+    assert 'href="https://zoom.example/j/123?pwd=&lt;x&gt;"' in page
+    assert 'data-start="2027-02-15T08:40:00+00:00"' in page
+    on_air = await (await client.get(desk_url(client, "v0"))).text()
+    assert "Anda sedang tayang" in on_air
+    for public in ("/bayar", "/o/K01", "/o/K02"):
+        assert "zoom.example" not in await (await client.get(public)).text()
