@@ -18,6 +18,7 @@ from kernel.errors import BadInput, Conflict, Forbidden
 from kernel.forms import read_form
 from kernel.keys import CSRF_TOKEN, FULFILMENT, ORDER_DESK, PUBLISHER, SETTINGS, TEMPLATES
 from kernel.secret import same_secret
+from kernel.times import JAKARTA
 from kernel.web import render
 from orchestrator.checkout.service import TOPIC as CHECKOUT_TOPIC
 from orchestrator.fulfilment import rules, views
@@ -37,7 +38,8 @@ VENDOR_HEADERS = {
     " frame-ancestors 'none'",
 }
 _IMAGE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
-MIN_GAP_SECONDS = 1.0  # a desk of 2,000 parcels is redrawn at most once a second
+MIN_GAP_SECONDS = 1.0  # a busy desk is redrawn at most once a second
+LABELS_PER_PAGE = 48  # 12 A4 sheets: a print job a phone and a home printer manage
 
 
 def vendor_csrf(token: str) -> str:
@@ -59,12 +61,23 @@ def _pay_url(request: web.Request) -> str:
     return f"{(public or f'{request.scheme}://{request.host}').rstrip('/')}/bayar"
 
 
-async def _cards(request: web.Request, vendor_id: str) -> list[views.ParcelCard]:
+def _wanted(source) -> tuple[str, int]:
+    """The group and page asked for (in the query or a form); bad values mean the default."""
+    group = str(source.get("kelompok", ""))
+    page = str(source.get("hal", "1"))
+    return (group if group in rules.GROUPS else ""), (int(page) if page.isdigit() else 1)
+
+
+async def _desk(request: web.Request, vendor_id: str, group: str, page: int) -> dict:
+    """What the desk's parcels part shows: counts, one group's page of cards."""
     fulfil = request.config_dict[FULFILMENT]
     event = fulfil.event
-    tz = event.tz if event else None
-    parcels = await fulfil.parcels(vendor_id)
-    return views.cards(parcels, event, fulfil.tariff, _pay_url(request), tz)
+    chosen = views.select(await fulfil.statuses(vendor_id), group, page)
+    parcels = await fulfil.parcels(vendor_id, chosen.ids)
+    cards = views.cards(parcels, event, fulfil.tariff, _pay_url(request),
+                        event.tz if event else JAKARTA)  # fmt: skip
+    return dict(sel=chosen, cards=cards, group_labels=rules.GROUP_LABELS, groups=rules.GROUPS,
+                total=sum(chosen.counts.values()))  # fmt: skip
 
 
 def _common(request: web.Request, vendor_id: str, token: str) -> dict:
@@ -72,7 +85,7 @@ def _common(request: web.Request, vendor_id: str, token: str) -> dict:
     vendor = event.vendor(vendor_id) if event else None
     return dict(
         token=token, vendor=vendor, vendor_name=vendor.name if vendor else vendor_id,
-        tz=event.tz if event else None, labels=rules.ACTION_LABELS, couriers=rules.COURIERS,
+        tz=event.tz if event else JAKARTA, labels=rules.ACTION_LABELS, couriers=rules.COURIERS,
         event=event, now=request.config_dict[FULFILMENT].clock.now(),
     )  # fmt: skip
 
@@ -84,32 +97,33 @@ def _render(request: web.Request, name: str, **context) -> web.Response:
     return response
 
 
-async def desk_page(request: web.Request) -> web.Response:
-    """The vendor's desk: their parcels by what is to do next, with counts and actions."""
-    vendor_id, token = _vendor(request)
-    cards = await _cards(request, vendor_id)
+async def _desk_response(
+    request: web.Request, vendor_id: str, token: str, group: str, page: int, notice: str = ""
+) -> web.Response:
     turn, join = await request.config_dict[FULFILMENT].turn(vendor_id)
-    return _render(
-        request, "vendor_desk.html", groups=views.grouped(cards), total=len(cards), turn=turn,
-        join_url=join, **_common(request, vendor_id, token),
-    )  # fmt: skip
+    parts = await _desk(request, vendor_id, group, page)
+    return _render(request, "vendor_desk.html", turn=turn, join_url=join, notice=notice,
+                   **parts, **_common(request, vendor_id, token))  # fmt: skip
 
 
-def parcels_html(request: web.Request, vendor_id: str, token: str, cards) -> str:
-    env = request.config_dict[TEMPLATES]
-    return env.get_template("vendor_parcels.html").render(
-        csrf_token=vendor_csrf(token), groups=views.grouped(cards), total=len(cards),
-        **_common(request, vendor_id, token),
-    )  # fmt: skip
+async def desk_page(request: web.Request) -> web.Response:
+    """The vendor's desk: counts per group, one group's parcels with their actions."""
+    vendor_id, token = _vendor(request)
+    return await _desk_response(request, vendor_id, token, *_wanted(request.query))
 
 
 async def desk_events(request: web.Request) -> web.StreamResponse:
-    """The desk, live: the parcels again after the vendor's or a buyer's change."""
+    """The desk, live: its group's parcels again after the vendor's or a buyer's change."""
     vendor_id, token = _vendor(request)
+    group, page = _wanted(request.query)
+    env = request.config_dict[TEMPLATES]
 
     async def make() -> dict:
-        cards = await _cards(request, vendor_id)
-        return {"html": parcels_html(request, vendor_id, token, cards), "total": len(cards)}
+        parts = await _desk(request, vendor_id, group, page)
+        html = env.get_template("vendor_parcels.html").render(
+            csrf_token=vendor_csrf(token), **parts, **_common(request, vendor_id, token)
+        )
+        return {"html": html, "total": parts["total"]}
 
     def wanted(message) -> bool:
         if message.topic == TOPIC:
@@ -130,6 +144,7 @@ async def act(request: web.Request) -> web.Response:
     if not same_secret(str(form.get("csrf_token", "")), vendor_csrf(token)):
         raise Forbidden("Token formulir salah; muat ulang halaman (stale form).")
     parcel_id = int(request.match_info["parcel_id"])
+    group, page = _wanted(form)
     req = Request(
         action=request.match_info["action"], status_seen=str(form.get("status", "")),
         reason=str(form.get("reason", "")), courier=str(form.get("courier", "")),
@@ -138,15 +153,11 @@ async def act(request: web.Request) -> web.Response:
     try:
         await request.config_dict[FULFILMENT].act(vendor_id, parcel_id, req)
     except (BadInput, Conflict) as error:
-        cards = await _cards(request, vendor_id)
-        turn, join = await request.config_dict[FULFILMENT].turn(vendor_id)
-        response = _render(
-            request, "vendor_desk.html", groups=views.grouped(cards), total=len(cards),
-            turn=turn, join_url=join, notice=str(error), **_common(request, vendor_id, token),
-        )  # fmt: skip
+        response = await _desk_response(request, vendor_id, token, group, page, str(error))
         response.set_status(error.status)
         return response
-    raise web.HTTPSeeOther(f"/v/{token}#paket-{parcel_id}", headers=VENDOR_HEADERS)
+    back = f"/v/{token}?kelompok={group}&hal={page}" if group else f"/v/{token}"
+    raise web.HTTPSeeOther(f"{back}#paket-{parcel_id}", headers=VENDOR_HEADERS)
 
 
 async def proof(request: web.Request) -> web.Response:
@@ -165,15 +176,25 @@ def _image(data: bytes, kind: str) -> web.Response:
 
 
 async def labels_page(request: web.Request) -> web.Response:
-    """Packing list and A6 shipping labels, four to an A4 sheet, ready to print."""
+    """Packing list and A6 shipping labels, four to an A4 sheet, ready to print.
+
+    By default the parcels to pack and to ship, oldest first, ``LABELS_PER_PAGE`` at a
+    time (``?hal=2`` for the next); ``?paket=ID`` (repeatable) picks parcels instead.
+    """
     vendor_id, token = _vendor(request)
-    wanted = {int(x) for x in request.query.getall("paket", []) if x.isdigit()}
-    cards = await _cards(request, vendor_id)
-    if wanted:
-        chosen = [c for c in cards if c.id in wanted]
-    else:
-        chosen = [c for c in cards if c.group in (rules.TO_PACK, rules.TO_SHIP)]
-    chosen.sort(key=lambda c: c.id)
-    return _render(
-        request, "vendor_labels.html", parcels=chosen, **_common(request, vendor_id, token)
+    fulfil = request.config_dict[FULFILMENT]
+    event = fulfil.event
+    wanted = {int(x) for x in request.query.getall("paket", [])[:LABELS_PER_PAGE] if x.isdigit()}
+    work = (rules.TO_PACK, rules.TO_SHIP)
+    ids = [i for i, status in await fulfil.statuses(vendor_id)
+           if (i in wanted if wanted else rules.group_of(status) in work)]  # fmt: skip
+    _, page = _wanted(request.query)
+    pages = max(1, -(-len(ids) // LABELS_PER_PAGE))
+    page = min(page, pages)
+    chosen = await fulfil.parcels(
+        vendor_id, ids[(page - 1) * LABELS_PER_PAGE : page * LABELS_PER_PAGE]
     )
+    cards = views.cards(chosen, event, fulfil.tariff, _pay_url(request),
+                        event.tz if event else JAKARTA)  # fmt: skip
+    return _render(request, "vendor_labels.html", parcels=cards, page=page, pages=pages,
+                   **_common(request, vendor_id, token))  # fmt: skip

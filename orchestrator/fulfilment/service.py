@@ -57,8 +57,14 @@ class Fulfilment:
     def event(self) -> Event | None:
         return self.feed.current().event
 
-    async def parcels(self, vendor_id: str) -> list[desk_store.DeskParcel]:
-        return await self.store.run(desk_store.vendor_parcels, vendor_id)
+    async def statuses(self, vendor_id: str) -> list[tuple[int, str]]:
+        return await self.store.run(desk_store.vendor_statuses, vendor_id)
+
+    async def parcels(self, vendor_id: str, ids: list[int]) -> list[desk_store.DeskParcel]:
+        """Those of ``ids`` that are the vendor's parcels, in the order of ``ids``."""
+        found = await self.store.run(desk_store.vendor_parcels, vendor_id, ids)
+        by_id = {p.row.id: p for p in found}
+        return [by_id[i] for i in ids if i in by_id]
 
     async def turn(self, vendor_id: str) -> tuple[onair.Turn | None, str | None]:
         """The vendor's slot now or next, and the day's Zoom join link when stored."""

@@ -70,19 +70,37 @@ class _Parts:
     payments: dict[int, Payment] = field(default_factory=dict)
 
 
-def vendor_parcels(db: Database, vendor_id: str) -> list[DeskParcel]:
-    """Every stored parcel of the vendor with its buyer's details, claims and payment."""
+def vendor_statuses(db: Database, vendor_id: str) -> list[tuple[int, str]]:
+    """(parcel id, status) of every parcel of the vendor, oldest first: enough to count
+    and pick a page, without reading 2,000 buyers."""
+    sql = "SELECT id, status FROM parcels WHERE vendor_id = ? ORDER BY id"
+    return db.execute(sql, [vendor_id]).fetchall()
+
+
+def vendor_parcels(
+    db: Database, vendor_id: str, ids: Sequence[int] | None = None
+) -> list[DeskParcel]:
+    """The vendor's parcels (all, or those of ``ids`` that are theirs), oldest first, with
+    the buyer's details, claims and payment."""
+    where, args = "p.vendor_id = ?", [vendor_id]
+    if ids is not None:
+        if not ids:
+            return []
+        where += f" AND p.id IN ({','.join('?' * len(ids))})"
+        args += list(ids)
     rows = db.execute(
         f"SELECT {_PARCEL_SQL}, {_BUYER_SQL} FROM parcels p JOIN buyers b ON b.id = p.buyer_id"
-        " WHERE p.vendor_id = ? ORDER BY p.id",
-        [vendor_id],
+        f" WHERE {where} ORDER BY p.id",
+        args,
     ).fetchall()
     parts = _Parts()
     width = len(checkout_store._PARCEL_FIELDS)
     parcels = [(checkout_store._parcel(r[:width]), _details(r[width:])) for r in rows]
-    _fixed_lines(db, vendor_id, parts)
-    _open_lines(db, vendor_id, parcels, parts)
-    _payments(db, vendor_id, parts)
+    chosen = [row.id for row, _ in parcels]
+    if chosen:
+        _fixed_lines(db, chosen, parts)
+        _open_lines(db, vendor_id, parcels, parts)
+        _payments(db, chosen, parts)
     return [
         DeskParcel(row, details, tuple(parts.lines.get(row.id, ())), parts.payments.get(row.id))
         for row, details in parcels
@@ -94,14 +112,7 @@ def vendor_parcel(db: Database, vendor_id: str, parcel_id: int) -> DeskParcel:
     row = checkout_store.parcel(db, parcel_id)
     if row is None or row.vendor_id != vendor_id:
         raise NotFound("Paket tidak ada (parcel not found).")
-    for found in vendor_parcels_by_id(db, vendor_id, [parcel_id]):
-        return found
-    raise NotFound("Paket tidak ada (parcel not found).")
-
-
-def vendor_parcels_by_id(db: Database, vendor_id: str, ids: Sequence[int]) -> list[DeskParcel]:
-    wanted = set(ids)
-    return [p for p in vendor_parcels(db, vendor_id) if p.row.id in wanted]
+    return vendor_parcels(db, vendor_id, [parcel_id])[0]
 
 
 def _details(values: Sequence) -> Details:
@@ -112,12 +123,16 @@ def _line(r: Sequence) -> DeskLine:
     return DeskLine(r[1], r[2], r[3], r[4], r[5], parse_utc(r[6]) if r[6] else None)
 
 
-def _fixed_lines(db: Database, vendor_id: str, parts: _Parts) -> None:
+def _marks(ids: Sequence[int]) -> str:
+    return ",".join("?" * len(ids))
+
+
+def _fixed_lines(db: Database, ids: Sequence[int], parts: _Parts) -> None:
     rows = db.execute(
         "SELECT po.parcel_id, o.id, o.code, o.qty, o.price_idr, o.status, o.hold_until_utc"
-        " FROM parcels p JOIN parcel_orders po ON po.parcel_id = p.id"
-        " JOIN orders o ON o.id = po.order_id WHERE p.vendor_id = ? ORDER BY o.id",
-        [vendor_id],
+        " FROM parcel_orders po JOIN orders o ON o.id = po.order_id"
+        f" WHERE po.parcel_id IN ({_marks(ids)}) ORDER BY o.id",
+        list(ids),
     )
     for r in rows:
         parts.lines.setdefault(r[0], []).append(_line(r))
@@ -133,13 +148,15 @@ def _open_lines(
             open_of.setdefault(row.buyer_id, row.id)
     if not open_of:
         return
+    buyers = list(open_of)
     rows = db.execute(
         "SELECT a.buyer_id, o.id, o.code, o.qty, o.price_idr, o.status, o.hold_until_utc"
-        " FROM orders o JOIN buyer_authors a ON a.platform = o.platform"
-        " AND a.author_id = o.author_id WHERE o.vendor_id = ? AND o.status IN (?, ?)"
+        " FROM buyer_authors a JOIN orders o ON o.platform = a.platform"
+        " AND o.author_id = a.author_id WHERE a.buyer_id IN"
+        f" ({_marks(buyers)}) AND o.vendor_id = ? AND o.status IN (?, ?)"
         " AND NOT EXISTS (SELECT 1 FROM parcel_orders po WHERE po.order_id = o.id)"
         " ORDER BY o.id",
-        [vendor_id, NEW, CONFIRMED],
+        [*buyers, vendor_id, NEW, CONFIRMED],
     )
     for r in rows:
         parcel_id = open_of.get(r[0])
@@ -147,11 +164,11 @@ def _open_lines(
             parts.lines.setdefault(parcel_id, []).append(_line(r))
 
 
-def _payments(db: Database, vendor_id: str, parts: _Parts) -> None:
+def _payments(db: Database, ids: Sequence[int], parts: _Parts) -> None:
     rows = db.execute(
-        "SELECT y.parcel_id, y.id, y.method, y.amount_idr, y.at_utc, y.proof_file FROM payments y"
-        " JOIN parcels p ON p.id = y.parcel_id WHERE p.vendor_id = ? ORDER BY y.id",
-        [vendor_id],
+        "SELECT parcel_id, id, method, amount_idr, at_utc, proof_file FROM payments"
+        f" WHERE parcel_id IN ({_marks(ids)}) ORDER BY id",
+        list(ids),
     )
     for r in rows:  # the latest payment of a parcel wins
         parts.payments[r[0]] = Payment(r[1], r[2], r[3], parse_utc(r[4]), bool(r[5]))

@@ -81,19 +81,49 @@ def address_lines(details: Details, pickup_town: str) -> tuple[str, ...]:
     return tuple(x for x in (details.street, place, last) if x)
 
 
+PER_PAGE = 25  # a phone scrolls through 25 cards; the rest are a tap away
+# Work queues are served oldest first (who paid first is packed first); the rest newest.
+_OLDEST_FIRST = frozenset({rules.TO_CONFIRM, rules.TO_PACK, rules.TO_SHIP})
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which parcels the desk draws: one group, one page of it, and every group's count."""
+
+    group: str
+    counts: dict[str, int]
+    ids: list[int]
+    page: int
+    pages: int
+
+
+def select(statuses: Sequence[tuple[int, str]], wanted: str, page: int) -> Selection:
+    """One page of one group (``wanted``, else the first group with parcels in it), from
+    the vendor's (parcel id, status) pairs, oldest first.
+
+    A phone draws a page of cards, not 2,000: the counts say how many wait in each group.
+    """
+    by: dict[str, list[int]] = {g: [] for g in rules.GROUPS}
+    for parcel_id, status in statuses:
+        by[rules.group_of(status)].append(parcel_id)
+    group = wanted if wanted in by else next((g for g in rules.GROUPS if by[g]), rules.TO_CONFIRM)
+    chosen = by[group] if group in _OLDEST_FIRST else by[group][::-1]
+    pages = max(1, -(-len(chosen) // PER_PAGE))
+    page = min(max(page, 1), pages)
+    shown = chosen[(page - 1) * PER_PAGE : page * PER_PAGE]
+    return Selection(group, {g: len(v) for g, v in by.items()}, shown, page, pages)
+
+
 def cards(
     parcels: Sequence[DeskParcel], event: Event | None, tariff_of: TariffOf, pay_url: str,
     tz: ZoneInfo,
 ) -> list[ParcelCard]:  # fmt: skip
-    """Every parcel of the vendor as a card, newest first."""
+    """These parcels as the desk's cards, in the order given."""
     names = {p.code: p.name for p in event.products} if event else {}
     weights = {p.code: p.weight_g or DEFAULT_WEIGHT_G for p in event.products} if event else {}
     vendors = {v.id: v.name for v in event.vendors} if event else {}
     town = event.pickup_town if event else ""
-    out = []
-    for parcel in reversed(parcels):
-        out.append(_card(parcel, names, weights, vendors, town, tariff_of, pay_url, tz))
-    return out
+    return [_card(p, names, weights, vendors, town, tariff_of, pay_url, tz) for p in parcels]
 
 
 def _card(p: DeskParcel, names, weights, vendors, town, tariff_of, pay_url, tz) -> ParcelCard:
@@ -138,11 +168,3 @@ def _card(p: DeskParcel, names, weights, vendors, town, tariff_of, pay_url, tz) 
         deadline=deadline, wa_link=whatsapp.wa_link(details.whatsapp, whatsapp.message(chat, tz)),
         created_at=row.created_at,
     )  # fmt: skip
-
-
-def grouped(all_cards: Sequence[ParcelCard]) -> list[tuple[str, str, list[ParcelCard]]]:
-    """The cards by group, in the desk's order: (group, label, cards)."""
-    by: dict[str, list[ParcelCard]] = {g: [] for g in rules.GROUPS}
-    for card in all_cards:
-        by[card.group].append(card)
-    return [(g, rules.GROUP_LABELS[g], by[g]) for g in rules.GROUPS]

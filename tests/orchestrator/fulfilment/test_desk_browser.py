@@ -82,11 +82,15 @@ async def test_vendor_confirms_prints_and_ships_and_the_buyer_sees_it_live(serve
         await expect(page.locator(".count-confirm strong")).to_have_text("2")
         # The countdown runs on the server's (manual) clock: v0's slot is on air at T0+1 min.
         await expect(page.locator(".countdown")).to_contain_text("SEDANG TAYANG · sisa 9 menit")
-        for parcel in (first, second):
+        for left, parcel in ((1, first), (0, second)):
             card = page.locator(f"#paket-{parcel}")
             await card.get_by_role("button", name="Konfirmasi pembayaran").click()
-            await expect(page.locator(f"#paket-{parcel} .badge.status")).to_have_text("dibayar")
+            await expect(page.locator(".count-confirm strong")).to_have_text(str(left))
+            await expect(page.locator(f"#paket-{parcel}")).to_have_count(0)  # moved on
+        await page.locator(".count-pack").click()
         await expect(page.locator(".count-pack strong")).to_have_text("2")
+        for parcel in (first, second):
+            await expect(page.locator(f"#paket-{parcel} .badge.status")).to_have_text("dibayar")
         await page.screenshot(path=str(ARTIFACTS / "desk.png"), full_page=True)
 
         labels = await vendor.new_page()
@@ -117,7 +121,8 @@ async def test_vendor_confirms_prints_and_ships_and_the_buyer_sees_it_live(serve
         await card.locator("select[name=courier]").select_option("jne")
         await card.locator("input[name=resi]").fill("CGK1234567890123")
         await card.get_by_role("button", name="Kirim", exact=True).click()
-        await expect(page.locator(f"#paket-{first} .badge.status")).to_have_text("dikirim")
+        await expect(page.locator(".count-shipped strong")).to_have_text("1")
+        await expect(page.locator(".count-pack strong")).to_have_text("1")
         await expect(shop.locator(f"#paket-{first} .resi")).to_have_text("CGK1234567890123")
         await expect(shop.locator(f"#paket-{first}")).to_contain_text("JNE")
         await shop.screenshot(path=str(ARTIFACTS / "buyer-shipped.png"), full_page=True)
