@@ -20,7 +20,7 @@ from kernel.keys import CSRF_TOKEN, FULFILMENT, ORDER_DESK, PUBLISHER, SETTINGS,
 from kernel.secret import same_secret
 from kernel.times import JAKARTA
 from kernel.web import render
-from orchestrator.checkout.service import TOPIC as CHECKOUT_TOPIC
+from orchestrator.checkout.service import VENDOR_TOPIC
 from orchestrator.fulfilment import rules, views
 from orchestrator.fulfilment.service import TOPIC, Request
 from orchestrator.live import event_stream
@@ -126,9 +126,7 @@ async def desk_events(request: web.Request) -> web.StreamResponse:
         return {"html": html, "total": parts["total"]}
 
     def wanted(message) -> bool:
-        if message.topic == TOPIC:
-            return message.channel == vendor_id
-        return message.topic == CHECKOUT_TOPIC
+        return message.topic in (TOPIC, VENDOR_TOPIC) and message.channel == vendor_id
 
     publisher = request.config_dict[PUBLISHER]
     return await event_stream(request, publisher, make, wanted, "desk", MIN_GAP_SECONDS)

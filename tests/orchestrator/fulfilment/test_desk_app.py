@@ -10,6 +10,7 @@ from tests.conftest import login
 from tests.orchestrator.checkout.conftest import ADDRESS
 from tests.orchestrator.fulfilment.conftest import PNG, act, buyer, desk_url
 from tests.orchestrator.orders.helpers import chat
+from tests.orchestrator.orders.test_pages import read_event
 
 
 async def orders_of(client, author: str) -> dict[str, str]:
@@ -292,3 +293,19 @@ async def test_the_desk_shows_the_vendors_slot_and_zoom_link(client):
     assert "Anda sedang tayang" in on_air
     for public in ("/bayar", "/o/K01", "/o/K02"):
         assert "zoom.example" not in await (await client.get(public)).text()
+
+
+async def test_the_desk_feed_moves_when_its_buyer_pays(client):
+    """The desk's live feed sends the parcels again when one of its buyers pays; a buyer of
+    another vendor paying sends v0's desk nothing new."""
+    await buyer(client, "a9", 40, order="K02 1")  # v1's buyer, before the feed opens
+    resp = await client.get(desk_url(client) + "/paket/events?kelompok=confirm")
+    assert resp.headers["Content-Type"].startswith("text/event-stream")
+    first = await read_event(resp)
+    assert first["total"] == 0 and "Budi Santoso" not in first["html"]
+    await buyer(client, "a2", 50, order="K02 1")  # v1 again: not v0's business
+    await buyer(client, "a1", 1)
+    moved = await read_event(resp)
+    assert moved["total"] == 1 and "Budi Santoso" in moved["html"]
+    assert "Konfirmasi pembayaran" in moved["html"]
+    resp.close()
