@@ -10,7 +10,11 @@ from __future__ import annotations
 from aiohttp import web
 
 from kernel.errors import Forbidden
-from kernel.keys import FULFILMENT, ORDER_DESK, ROLE
+from kernel.keys import FULFILMENT, ORDER_DESK, ROLE, STORE
+from kernel.web import render
+from orchestrator.checkout.model import PARCEL_LABELS, PARCEL_STATUSES
+from orchestrator.fulfilment import sales
+from orchestrator.fulfilment import store as desk_store
 from orchestrator.fulfilment.pages import VENDOR_HEADERS, _image
 
 ORGANISER = "organiser"
@@ -36,3 +40,20 @@ async def reissue_link(request: web.Request) -> web.Response:
     vendor_id = request.match_info["vendor_id"]
     await request.config_dict[ORDER_DESK].reissue_link(vendor_id)
     raise web.HTTPSeeOther(f"/orders#tautan-{vendor_id}", headers=VENDOR_HEADERS)
+
+
+async def sales_page(request: web.Request) -> web.Response:
+    """Parcels by vendor and status with Rupiah totals; vendors slow to ship flagged."""
+    _organiser_only(request)
+    fulfil = request.config_dict[FULFILMENT]
+    event = fulfil.event
+    names = {v.id: v.name for v in event.vendors} if event else {}
+    before = fulfil.clock.now() - sales.LATE_AFTER
+    rows = await request.config_dict[STORE].run(desk_store.sales_rows)
+    late = await request.config_dict[STORE].run(desk_store.late_paid, before)
+    vendors, total = sales.summarise(names, rows, late)
+    response = render(request, "orders_parcels.html", vendors=vendors, total=total,
+                      statuses=PARCEL_STATUSES, labels=PARCEL_LABELS,
+                      late_hours=int(sales.LATE_AFTER.total_seconds() // 3600))  # fmt: skip
+    response.headers["Cache-Control"] = "no-store"
+    return response
