@@ -10,12 +10,13 @@ from __future__ import annotations
 from aiohttp import web
 
 from kernel.errors import Forbidden
-from kernel.keys import FULFILMENT, ORDER_DESK, ROLE, STORE
+from kernel.keys import FULFILMENT, ORDER_DESK, PUBLISHER, ROLE, STORE
 from kernel.web import render
 from orchestrator.checkout.model import PARCEL_LABELS, PARCEL_STATUSES
 from orchestrator.fulfilment import sales
 from orchestrator.fulfilment import store as desk_store
 from orchestrator.fulfilment.pages import VENDOR_HEADERS, _image
+from orchestrator.fulfilment.service import TOPIC
 
 ORGANISER = "organiser"
 
@@ -39,6 +40,8 @@ async def reissue_link(request: web.Request) -> web.Response:
     _organiser_only(request)
     vendor_id = request.match_info["vendor_id"]
     await request.config_dict[ORDER_DESK].reissue_link(vendor_id)
+    # Desks open on the old link hear it and stop showing parcels.
+    request.config_dict[PUBLISHER].publish(TOPIC, vendor_id, {"reissued": True})
     raise web.HTTPSeeOther(f"/orders#tautan-{vendor_id}", headers=VENDOR_HEADERS)
 
 

@@ -119,6 +119,8 @@ async def desk_events(request: web.Request) -> web.StreamResponse:
     env = request.config_dict[TEMPLATES]
 
     async def make() -> dict:
+        if request.config_dict[ORDER_DESK].vendor_for_token(token) != vendor_id:
+            return {"html": "", "total": 0, "revoked": True}  # the link was reissued meanwhile
         parts = await _desk(request, vendor_id, group, page)
         html = env.get_template("vendor_parcels.html").render(
             csrf_token=vendor_csrf(token), **parts, **_common(request, vendor_id, token)

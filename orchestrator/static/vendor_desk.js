@@ -16,6 +16,7 @@
       .some((f) => f.value !== "");
   }
   function apply(data) {
+    if (data.revoked) { window.location.reload(); return; }  // the link no longer opens
     if (busy()) { pending = data; return; }
     const open = Array.from(parcels.querySelectorAll("details[open]")).map((d) => d.closest("article")?.id + "|" + d.querySelector("summary")?.textContent);
     parcels.innerHTML = data.html;

@@ -309,3 +309,15 @@ async def test_the_desk_feed_moves_when_its_buyer_pays(client):
     assert moved["total"] == 1 and "Budi Santoso" in moved["html"]
     assert "Konfirmasi pembayaran" in moved["html"]
     resp.close()
+
+
+async def test_an_open_desk_goes_blank_when_its_link_is_reissued(client):
+    """A desk still open on a revoked link gets no more parcels, only word to reload."""
+    await buyer(client, "a1", 1)
+    resp = await client.get(desk_url(client) + "/paket/events")
+    assert "Budi Santoso" in (await read_event(resp))["html"]
+    csrf = await login(client, "organiser")
+    await client.post("/orders/vendor-links/v0/reissue", data={"csrf_token": csrf})
+    after = await read_event(resp)
+    assert after == {"html": "", "total": 0, "revoked": True}
+    resp.close()
