@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from orchestrator.auth import Tokens
     from orchestrator.chat.pollers import ChatPollers
     from orchestrator.checkout.service import Checkout
+    from orchestrator.fulfilment.service import Fulfilment
     from orchestrator.login_guard import LoginLimiter
     from orchestrator.orders.desk import OrderDesk
     from orchestrator.overlay_bridge import OverlayBridge
@@ -87,6 +88,7 @@ PLATFORMS: web.AppKey[PlatformManager] = web.AppKey("platforms")
 SANDBOX: web.AppKey[Sandbox] = web.AppKey("platform_sandbox")
 POLLERS: web.AppKey[ChatPollers] = web.AppKey("chat_pollers")
 CHECKOUT: web.AppKey[Checkout] = web.AppKey("checkout")
+FULFILMENT: web.AppKey[Fulfilment] = web.AppKey("fulfilment")
 
 # -- the sandbox's own app (the fake YouTube and Zoom servers) ---------------------------
 SANDBOX_STATE: web.AppKey[SandboxState] = web.AppKey("sandbox_state")

@@ -38,6 +38,7 @@ from orchestrator import auth, metrics, sessions
 from orchestrator import wiring as host_wiring
 from orchestrator.chat import wiring as chat_wiring
 from orchestrator.checkout import wiring as checkout_wiring
+from orchestrator.fulfilment import wiring as fulfilment_wiring
 from orchestrator.login_guard import LoginLimiter
 from orchestrator.orders import wiring as orders_wiring
 from orchestrator.platforms import wiring as platforms_wiring
@@ -90,6 +91,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     platforms_wiring.setup(app)
     orders_wiring.setup(app)
     checkout_wiring.setup(app)
+    fulfilment_wiring.setup(app)
     chat_wiring.setup(app)
     report_wiring.setup(app)
     viewers_wiring.setup(app)

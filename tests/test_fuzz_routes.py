@@ -116,7 +116,8 @@ def running(tmp_path_factory) -> Iterator[Running]:
 
 
 def _state(db: str) -> tuple:
-    """What no refused request may change: the event, the orders, the host's actions."""
+    """What no refused request may change: the event, the orders, the host's actions,
+    the vendors' private links."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         return (
@@ -125,6 +126,7 @@ def _state(db: str) -> tuple:
             conn.execute("SELECT count(*) FROM actions").fetchone(),
             conn.execute("SELECT count(*) FROM slots").fetchone(),
             conn.execute("SELECT group_concat(channel || overlay) FROM overlay_host").fetchone(),
+            conn.execute("SELECT group_concat(token) FROM vendor_links").fetchone(),
         )
     finally:
         conn.close()
@@ -170,6 +172,7 @@ GOOD = {
     "/api/channels/{channel}/overlay": [{"action": "card", "value": "K01"}, {"action": "auto"}],
     "/editor/slots/{slot_id}/shift": [{"minutes": "5"}, {"minutes": "-5"}],
     "/editor/slots/{slot_id}/delete": [{}],
+    "/orders/vendor-links/{vendor_id}/reissue": [{}],
 }
 
 
@@ -224,7 +227,7 @@ def requests(draw, routes: list[tuple[str, str]]) -> dict:
 # asked the code under test would agree with any mistake in it.
 PUBLIC = ("/healthz", "/metrics", "/o/", "/overlay/", "/static/", "/webhooks/", "/login",
           "/logout", "/v/", "/favicon.ico", "/qr/", "/jadwal")  # fmt: skip
-ORGANISER_ONLY = ("/editor", "/api/editor", "/sessions", "/laporan")
+ORGANISER_ONLY = ("/editor", "/api/editor", "/sessions", "/orders/vendor-links", "/laporan")
 
 
 def expected_roles(path: str) -> set[str] | None:

@@ -32,6 +32,7 @@ from orchestrator.checkout.model import (
 )
 from orchestrator.checkout.proofs import read_proof
 from orchestrator.checkout.service import MAX_LINK_QTY, TOPIC, BuyerPage, new_request_id
+from orchestrator.fulfilment.rules import courier_name, tracking_url
 from orchestrator.live import event_stream
 from orchestrator.origins import is_https, same_origin
 
@@ -80,7 +81,8 @@ def _context(page: BuyerPage, **extra) -> dict:
         event=event, tz=tz, labels=PARCEL_LABELS, path=PATH, methods=METHOD_LABELS,
         vendors={v.id: v for v in event.vendors} if event else {},
         request_id=new_request_id(), regions=regions_api.choices(page.buyer.details),
-        errors={}, notice="", hold_until=_hold_until(page),
+        errors={}, notice="", hold_until=_hold_until(page), courier_name=courier_name,
+        tracking_url=tracking_url,
         merchants={v.vendor_id: merchant_name(vendor.qris) for v in page.parcels
                    if (vendor := event.vendor(v.vendor_id) if event else None) and vendor.qris},
     )  # fmt: skip

@@ -108,7 +108,7 @@ def _open_view(
         parcel_id=row.id if row else None, vendor_id=vendor_id,
         vendor_name=_vendor_name(event, vendor_id), status=status, lines=tuple(lines),
         waiting=tuple(waiting), gone=tuple(gone), shipping=shipping,
-        transfer_code=row.transfer_code if row else None,
+        transfer_code=row.transfer_code if row else None, note=row.note if row else None,
     )  # fmt: skip
 
 

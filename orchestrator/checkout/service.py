@@ -46,6 +46,9 @@ from schedules.model import Event
 log = logging.getLogger(__name__)
 
 TOPIC = "checkout"
+# A vendor's parcels changed on the buyer's side (opened, re-priced, paid): the channel is
+# the vendor's id, so each vendor's desk hears only its own.
+VENDOR_TOPIC = "checkout.vendor"
 MAX_LINK_QTY = 99
 
 
@@ -152,6 +155,8 @@ class Checkout:
         ]
         if wanted and _changed(data.parcels, wanted):
             await self.store.run(checkout_store.sync_open, buyer.id, wanted, self.clock.now())
+            for vendor_id in sorted({w.vendor_id for w in wanted}):
+                self.publisher.publish(VENDOR_TOPIC, vendor_id, None)
             data = await self.store.run(checkout_store.buyer_data, buyer.id)
             views = self._views(data, event)
         code, expires = None, None
@@ -222,6 +227,7 @@ class Checkout:
         if moved:
             await self.desk.orders_changed(moved)
         self._wake([buyer.id])
+        self.publisher.publish(VENDOR_TOPIC, view.vendor_id, None)
 
     # -- ordering on our own pages -----------------------------------------------------
 

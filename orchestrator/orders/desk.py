@@ -16,10 +16,13 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, TypeVar
+
+from sqlite_utils import Database
 
 from kernel.clock import Clock, RealClock
 from kernel.db import Store
+from kernel.errors import NotFound
 from kernel.publisher import Publisher
 from orchestrator.orders import host_writes, writes
 from orchestrator.orders import store as order_store
@@ -32,6 +35,7 @@ from schedules.feed import Schedule, ScheduleFeed
 from schedules.model import Event
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TOPIC = "orders"
 COMMANDS_TOPIC = "chat.commands"
@@ -244,6 +248,24 @@ class OrderDesk:
         self._tell(outcome)
         return outcome
 
+    async def write_then_cancel(
+        self, work: Callable[[Database], T], cancels: Callable[[T], Sequence[int]], by: str
+    ) -> T:
+        """Run ``work`` and cancel the orders ``cancels`` names from its result, in one
+        transaction (a vendor cancelling a parcel); the waiting lists move up as usual."""
+        await self.refresh()
+        catalog, now = self.catalog, self.clock.now()
+
+        def both(db: Database) -> tuple[T, writes.Outcome]:
+            with db.atomic():
+                result = work(db)
+                ids = list(cancels(result))
+                return result, host_writes.cancel_orders(db, catalog, ids, by, now)
+
+        result, outcome = await self.store.run(both)
+        self._tell(outcome)
+        return result
+
     async def orders_changed(self, order_ids: Sequence[int]) -> None:
         """Another part (the checkout) moved these orders: tell everyone who shows them."""
         orders = await self.store.run(order_store.fetch_orders, list(order_ids))
@@ -345,6 +367,15 @@ class OrderDesk:
     def vendor_for_token(self, token: str) -> str | None:
         """The vendor whose private link holds ``token``, or None."""
         return self._tokens.get(token)
+
+    async def reissue_link(self, vendor_id: str) -> str:
+        """Revoke the vendor's private link and give them a new one (the old shows nothing)."""
+        if vendor_id not in self.vendor_links:
+            raise NotFound(f"penjual {vendor_id} tidak ada")
+        token = await self.store.run(order_store.reissue_vendor_link, vendor_id, self.clock.now())
+        self.vendor_links[vendor_id] = token
+        self._tokens = {t: v for v, t in self.vendor_links.items()}
+        return token
 
 
 def _tickers(created: list[Order]) -> dict[str, list[dict]]:

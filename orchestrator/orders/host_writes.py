@@ -21,7 +21,7 @@ from orchestrator.orders.book import (
     transition_error,
 )
 from orchestrator.orders.catalog import OrderCatalog
-from orchestrator.orders.model import CANCELLED, NEW
+from orchestrator.orders.model import CANCELLED, FINAL, NEW
 from orchestrator.orders.writes import SYSTEM, Outcome, fresh_holds, sold_out_marks
 
 EXPIRY = "sistem (batas waktu)"
@@ -51,6 +51,25 @@ def change_status(
         target = BookOrder(order.id, order.code, order.qty, order.status,
                            (order.platform, order.author_id))  # fmt: skip
         return _write_host(db, catalog, book, book.release(target), by, now)
+
+
+def cancel_orders(
+    db: Database, catalog: OrderCatalog, order_ids: list[int], by: str, now: datetime
+) -> Outcome:
+    """Cancel several orders (a vendor's cancelled parcel) like the host's cancel, each
+    freeing its stock for the waiting list, inside the caller's transaction."""
+    total = Outcome()
+    for order in store.fetch_orders(db, order_ids):
+        if order.status in FINAL:
+            continue
+        book = _code_book(db, catalog, order.code)
+        target = BookOrder(order.id, order.code, order.qty, order.status,
+                           (order.platform, order.author_id))  # fmt: skip
+        part = _write_host(db, catalog, book, book.release(target), by, now)
+        total.cancelled += part.cancelled
+        total.promoted += part.promoted
+        total.sold_out.update(part.sold_out)
+    return total
 
 
 def _code_book(db: Database, catalog: OrderCatalog, code: str) -> Book:

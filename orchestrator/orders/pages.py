@@ -144,7 +144,7 @@ async def orders_page(request: web.Request) -> web.Response:
     if request.get(ROLE) == "organiser":
         base = _public_base(request)
         links = [
-            {"vendor": desk.catalog.vendor_name(v), "url": f"{base}/v/{token}"}
+            {"vendor": desk.catalog.vendor_name(v), "vendor_id": v, "url": f"{base}/v/{token}"}
             for v, token in desk.vendor_links.items()
             if v in desk.catalog.vendor_names
         ]

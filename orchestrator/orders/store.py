@@ -368,6 +368,19 @@ def ensure_vendor_links(db: Database, vendor_ids: Iterable[str], now: datetime) 
     return links
 
 
+def reissue_vendor_link(db: Database, vendor_id: str, now: datetime) -> str:
+    """Replace the vendor's page token with a new one; the old link stops working."""
+    token = secrets.token_urlsafe(16)
+    with db.atomic():
+        db.execute(
+            "INSERT INTO vendor_links (vendor_id, token, created_utc) VALUES (?, ?, ?)"
+            " ON CONFLICT (vendor_id) DO UPDATE SET token = excluded.token,"
+            " created_utc = excluded.created_utc",
+            [vendor_id, token, utc_iso(now)],
+        )
+    return token
+
+
 def viewer_orders(db: Database, viewers: Sequence[tuple[str, str]]) -> list[Order]:
     """Every order of these (platform, author id) viewers, in id order (their checkout)."""
     found: list[Order] = []

@@ -66,6 +66,6 @@ def setup(app: web.Application) -> None:
     app.router.add_post(r"/orders/{order_id:\d+}/status", change_status)
     app.router.add_get("/api/orders", orders_json)
     app.router.add_post(r"/api/orders/{order_id:\d+}/status", change_status)
-    app.router.add_get("/v/{token}", vendor_page)
+    app.router.add_get("/v/{token}/pesanan", vendor_page)
     app.router.add_get("/v/{token}/events", vendor_events)
     app.router.add_get("/v/{token}/export.csv", vendor_export)

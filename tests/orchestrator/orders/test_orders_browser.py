@@ -62,7 +62,7 @@ async def test_vendor_page_is_live_under_its_strict_policy(served, chromium: str
         page.on(
             "console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None
         )
-        await page.goto(f"{base}/v/{token}")
+        await page.goto(f"{base}/v/{token}/pesanan")
         await expect(page.locator("#conn")).to_have_attribute("data-state", "open")
         await app[ORDER_DESK].ingest([chat(1, "K01 1", "a1"), chat(2, "K02 4", "a2")])
         await expect(page.locator("tbody[data-part=orders] tr")).to_have_count(1)

@@ -1,0 +1,1 @@
+"""Fulfilment: the vendor's desk, where paid parcels are confirmed, packed and shipped."""
