@@ -31,12 +31,18 @@ class PhotoImport:
     workers: int = 4
 
 
-def attach_photos(result: LoadResult, photos: PhotoImport) -> LoadResult:
-    """Give each product with a photo its photo's id; an event with a bad photo fails whole."""
+def attach_photos(
+    result: LoadResult, photos: PhotoImport, known: Event | None = None
+) -> LoadResult:
+    """Give each product with a photo its photo's id; an event with a bad photo fails whole.
+
+    A web address that ``known`` (the stored event) already has a stored photo for is not
+    fetched again; files are read again (cheap, and a replaced file is a new photo).
+    """
     event, origins = result.event, result.origins
     if event is None or origins is None or not any(p.photo for p in event.products):
         return result
-    ids, problems = resolve_photos(event, origins.products, photos)
+    ids, problems = resolve_photos(event, origins.products, photos, fetched(known, photos))
     if problems:
         merged = sorted([*result.problems, *problems], key=lambda p: (p.file, p.row))
         return replace(result, event=None, problems=merged)
@@ -44,16 +50,28 @@ def attach_photos(result: LoadResult, photos: PhotoImport) -> LoadResult:
     return replace(result, event=replace(event, products=products))
 
 
+def fetched(known: Event | None, photos: PhotoImport) -> dict[str, str]:
+    """The stored photo id of each web address ``known`` has fetched (and still stored)."""
+    if known is None or photos.store is None:
+        return {}
+    found = {p.photo: p.photo_id for p in known.products if is_url(p.photo) and p.photo_id}
+    return {url: pid for url, pid in found.items() if photos.store.has(pid)}
+
+
 def resolve_photos(
-    event: Event, wheres: list[Where], photos: PhotoImport
+    event: Event, wheres: list[Where], photos: PhotoImport, urls: dict[str, str] | None = None
 ) -> tuple[dict[str, str], list[Problem]]:
     """Return the photo id per product code, and a problem per photo that failed."""
     jobs: dict[tuple[Path, str], Future[str]] = {}
+    urls = urls or {}
     with ThreadPoolExecutor(photos.workers, thread_name_prefix="photo") as pool:
         for product, where in zip(event.products, wheres, strict=True):
             key = (Path(where.file).parent, product.photo)
             if product.photo and key not in jobs:  # one fetch for a photo named twice
-                jobs[key] = pool.submit(_one, *key, photos)
+                if product.photo in urls:
+                    jobs[key] = _done(urls[product.photo])
+                else:
+                    jobs[key] = pool.submit(_one, *key, photos)
         ids, problems = {}, []
         for product, where in zip(event.products, wheres, strict=True):
             if not product.photo:
@@ -63,6 +81,12 @@ def resolve_photos(
             except PhotoError as err:
                 problems.append(where.problem("photo", str(err)))
     return ids, problems
+
+
+def _done(value: str) -> Future[str]:
+    future: Future[str] = Future()
+    future.set_result(value)
+    return future
 
 
 def _one(folder: Path, reference: str, photos: PhotoImport) -> str:
@@ -83,9 +107,3 @@ def _one(folder: Path, reference: str, photos: PhotoImport) -> str:
     elif not photos.store.has(pid):
         photos.store.put(make_photo(data))
     return pid
-
-
-def without_photo_ids(event: Event) -> Event:
-    """The event as its files say it (ids come from the photos, not from the files)."""
-    products = [replace(p, photo_id="") for p in event.products]
-    return replace(event, products=products)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from schedules.loader import load_paths
 from schedules.photo_import import PhotoImport, attach_photos
 from schedules.photo_sources import FetchRules
 from schedules.photo_store import PhotoStore
-from schedules.photos import SIZES, photo_id
+from schedules.photos import SIZES, make_photo, photo_id
 from schedules.store import load_event, migrate
 from tests.schedules.photo_samples import jpeg, jpeg_with_exif, png_bomb
 
@@ -265,3 +266,20 @@ def test_stored_sizes_decode(tmp_path: Path) -> None:
     for size, side in SIZES.items():
         with Image.open(store.folder / f"{pid}-{size}.webp") as image:
             assert (image.format, image.size) == ("WEBP", (side, side))
+
+
+async def test_a_stored_url_is_not_fetched_again(tmp_path: Path, image_server: str) -> None:
+    """Importing again with the stored event known reuses a fetched address's photo."""
+    code = first_codes(1)[0]
+    url = f"{image_server}/lambat.jpg"  # would time out if fetched
+    folder = event_folder(tmp_path, {code: url})
+    store = PhotoStore(tmp_path / "data/foto")
+    pid = photo_id(jpeg())
+    store.put(make_photo(jpeg()))
+    known = replace(load_paths([folder]).event, products=[])
+    known.products.append(replace(load_paths([folder]).event.product(code), photo_id=pid))
+    rules = FetchRules(schemes=frozenset({"http"}), timeout_s=0.3)
+    result = await asyncio.to_thread(
+        attach_photos, load_paths([folder]), PhotoImport(store, rules), known
+    )
+    assert result.errors == [] and result.event.product(code).photo_id == pid
