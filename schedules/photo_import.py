@@ -16,10 +16,18 @@ from pathlib import Path
 
 from schedules.check import Problem, Where
 from schedules.loader import LoadResult
-from schedules.model import Event
+from schedules.model import Event, Product
 from schedules.photo_sources import FetchRules, fetch_url, read_file
 from schedules.photo_store import PhotoStore
-from schedules.photos import PhotoError, is_url, make_photo, open_image, photo_id, stored_id
+from schedules.photos import (
+    STORED_PREFIX,
+    PhotoError,
+    is_url,
+    make_photo,
+    open_image,
+    photo_id,
+    stored_id,
+)
 
 
 @dataclass(frozen=True)
@@ -32,12 +40,14 @@ class PhotoImport:
 
 
 def attach_photos(
-    result: LoadResult, photos: PhotoImport, known: Event | None = None
+    result: LoadResult, photos: PhotoImport, known: Event | None = None, *, rename: bool = False
 ) -> LoadResult:
     """Give each product with a photo its photo's id; an event with a bad photo fails whole.
 
     A web address that ``known`` (the stored event) already has a stored photo for is not
     fetched again; files are read again (cheap, and a replaced file is a new photo).
+    ``rename`` names a file's photo ``foto:<id>`` instead (an editor upload's files are
+    gone after the upload, the stored photo stays).
     """
     event, origins = result.event, result.origins
     if event is None or origins is None or not any(p.photo for p in event.products):
@@ -46,8 +56,14 @@ def attach_photos(
     if problems:
         merged = sorted([*result.problems, *problems], key=lambda p: (p.file, p.row))
         return replace(result, event=None, problems=merged)
-    products = [replace(p, photo_id=ids.get(p.code, "")) for p in event.products]
+    products = [_with_id(p, ids.get(p.code, ""), rename) for p in event.products]
     return replace(result, event=replace(event, products=products))
+
+
+def _with_id(product: Product, pid: str, rename: bool) -> Product:
+    if rename and pid and not is_url(product.photo):
+        return replace(product, photo=f"{STORED_PREFIX}{pid}", photo_id=pid)
+    return replace(product, photo_id=pid)
 
 
 def fetched(known: Event | None, photos: PhotoImport) -> dict[str, str]:
