@@ -25,7 +25,7 @@ from schedules.check import BadValue
 SIZES: dict[str, int] = {"card": 240, "phone": 640, "thumb": 120}
 QUALITY = 80
 # Changing how sizes are made changes every photo's id, so browsers never keep an old one.
-RECIPE = f"pasar-foto-1;webp;q{QUALITY};" + ";".join(f"{k}{v}" for k, v in SIZES.items())
+RECIPE = f"pasar-foto-1;webp;q{QUALITY};m2;" + ";".join(f"{k}{v}" for k, v in SIZES.items())
 MAX_BYTES = 10 * 2**20  # a phone camera's JPEG is 3-8 MB
 # Past this a small file can unpack to gigabytes of memory (a decompression bomb). Below
 # Pillow's own MAX_IMAGE_PIXELS (89 M), so its warning is never the only guard.
@@ -157,7 +157,11 @@ def make_photo(data: bytes) -> Photo:
     was taken. CPU-heavy: call it from a thread, never on the event loop.
     """
     image = open_image(data)
+    biggest = max(SIZES.values())
     try:
+        # A camera's JPEG decodes straight at 1/2, 1/4 or 1/8 scale when that still
+        # covers the biggest size: several times faster than decoding all 12 megapixels.
+        image.draft("RGB", (biggest, biggest))
         image.load()
         upright = ImageOps.exif_transpose(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
@@ -169,13 +173,21 @@ def make_photo(data: bytes) -> Photo:
     mode = "RGBA" if _has_alpha(upright) else "RGB"
     clean = upright.convert(mode)
     clean.info.clear()  # no EXIF, XMP or ICC rides along into the saved files
+    # Crop once at the biggest size; the smaller sizes shrink that square (cheaper).
+    square = ImageOps.fit(clean, (biggest, biggest), Image.Resampling.LANCZOS)
     sizes = {}
     for name, side in SIZES.items():
-        square = ImageOps.fit(clean, (side, side), Image.Resampling.LANCZOS)
+        sized = square if side == biggest else _shrink(square, side)
         out = io.BytesIO()
-        square.save(out, "WEBP", quality=QUALITY, method=4)
+        # method 2 of 0-6: a third of method 4's time for a few percent more bytes.
+        sized.save(out, "WEBP", quality=QUALITY, method=2)
         sizes[name] = out.getvalue()
     return Photo(photo_id(data), sizes)
+
+
+def _shrink(square: Image.Image, side: int) -> Image.Image:
+    # reducing_gap: a cheap box reduce first, then Lanczos over the last factor of two.
+    return square.resize((side, side), Image.Resampling.LANCZOS, reducing_gap=2.0)
 
 
 def _has_alpha(image: Image.Image) -> bool:

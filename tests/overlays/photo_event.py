@@ -12,12 +12,12 @@ from tests.schedules.photo_samples import jpeg, jpeg_with_exif
 TRICKY = 'Sambal "Pedas" <script>alert(1)</script> & Co'
 
 
-def photo_event(folder: Path, start: datetime | None = None) -> Path:
-    """Write ``event.yaml`` and its photos: K01 a file with EXIF, S01 a name that needs
-    escaping, T01 no photo at all. Return the YAML's path."""
-    start = start or datetime.now(UTC).replace(microsecond=0, second=0) - timedelta(minutes=1)
+def photo_event(folder: Path, k01: bytes | None = None) -> Path:
+    """Write ``event.yaml`` and its photos: K01 a file with EXIF (or ``k01``), S01 a name
+    that needs escaping, T01 no photo at all. Return the YAML's path."""
+    start = datetime.now(UTC).replace(microsecond=0, second=0) - timedelta(minutes=1)
     (folder / "foto").mkdir(parents=True)
-    (folder / "foto/kopi.jpg").write_bytes(jpeg_with_exif(1200, 900))
+    (folder / "foto/kopi.jpg").write_bytes(k01 or jpeg_with_exif(1200, 900))
     (folder / "foto/sambal.jpg").write_bytes(jpeg(900, 900, colour="darkred"))
     event = Event(
         name="Pasar Foto",

@@ -14,6 +14,7 @@ from kernel.keys import HUB, HUB_PORT, ON_AIR_NOW, SCHEDULE
 from orchestrator.app import create_app
 from orchestrator.settings import Settings
 from overlays.state import HostOverlay, OnAir, build_state
+from schedules.startup import EXAMPLE_EVENT
 from tests.conftest import CHROMIUM_ARGS
 from tests.overlays.photo_event import photo_event
 
@@ -32,7 +33,9 @@ IMAGE = """(img) => img.decode().then(() => ({
 @pytest.fixture
 async def served(settings: Settings, tmp_path: Path):
     """The real app on a loopback port, started on an event file with photos, K01 on air."""
-    app = create_app(replace(settings, event=photo_event(tmp_path / "acara")))
+    # K01's photo is the example event's drawn placeholder: the screenshots show one.
+    k01 = (EXAMPLE_EVENT.parent / "foto/K01.webp").read_bytes()
+    app = create_app(replace(settings, event=photo_event(tmp_path / "acara", k01)))
     app[HUB_PORT] = 0
     on_air = [{"channel": "utama", "title": "Panggung Utama", "slot_id": "s1",
                "vendor_id": "kopi", "codes": ["K01", "S01"]}]  # fmt: skip
