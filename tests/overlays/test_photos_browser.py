@@ -86,9 +86,10 @@ async def test_order_page_photo_loads_on_a_phone(chromium: str, served) -> None:
         photo = await page.locator(".landing-photo img").evaluate(IMAGE)
         assert photo["src"] == f"{base}/foto/{pid}-phone.webp"
         assert photo["complete"] and photo["natural"] == 640
-        assert 300 <= photo["width"] <= PHONE["width"] and photo["height"] == photo["width"]
+        assert 300 <= photo["width"] <= PHONE["width"]
+        assert round(photo["height"]) == round(photo["width"])
         thumb = await page.locator(".landing-list img.landing-thumb").evaluate(IMAGE)
-        assert thumb["natural"] == 120 and thumb["width"] == 40
+        assert thumb["natural"] == 120 and round(thumb["width"]) == 40
         await page.screenshot(path=str(ARTIFACTS / "order-link-k01.png"), full_page=True)
         await page.goto(f"{base}/o/T01")  # no photo: the tile, with the initials
         tile = page.locator(".landing-photo .photo-tile")
@@ -120,7 +121,8 @@ async def test_overlay_card_shows_the_photo(chromium: str, served) -> None:
         await expect(page.locator("#card .card-code")).to_have_text("K01")
         photo = await page.locator("#card .card-img").evaluate(IMAGE)
         assert photo["src"].endswith(f"/foto/{event.product('K01').photo_id}-card.webp")
-        assert photo["natural"] == 240 and photo["width"] == 220 and photo["height"] == 220
+        # Rounded: mid-animation the layout box can read 219.9999.
+        assert photo["natural"] == 240 and round(photo["width"]) == round(photo["height"]) == 220
         assert await page.locator("#card .card-img").get_attribute("alt") == (
             "Foto Kopi Robusta 250 g"
         )
