@@ -117,3 +117,14 @@ async def test_a_new_photo_gets_a_new_address(aiohttp_client, settings, tmp_path
     assert f"/foto/{new}-phone.webp" in html and old not in html
     assert (await second.get(f"/foto/{old}-phone.webp")).status == 200
     assert second.app[PHOTOS].store.has(new)
+
+
+async def test_the_order_form_shows_the_thumbnail(client) -> None:
+    """ "Pesan di sini" (/bayar/pesan/K01) shows the product's thumbnail; T01's shows none."""
+    pid = product(client, "K01").photo_id
+    html = await (await client.get("/bayar/pesan/K01")).text()
+    assert (
+        f'<img class="order-photo" src="/foto/{pid}-thumb.webp" alt="Foto Kopi Robusta 250 g"'
+        ' width="120" height="120">'
+    ) in html
+    assert "order-photo" not in await (await client.get("/bayar/pesan/T01")).text()
