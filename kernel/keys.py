@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from overlays.state import OverlaySettings
     from schedules.feed import ScheduleFeed
     from schedules.model import Slot
+    from schedules.photo_import import PhotoImport
 
 # -- the kernel: every app has these -----------------------------------------------------
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
@@ -64,6 +65,8 @@ FLASH_KEY: web.AppKey[bytes] = web.AppKey("flash_key")
 SLOT_LOCK: web.AppKey[Callable[[Slot, datetime], str | None]] = web.AppKey("slot_lock")
 # The one schedule feed: the current event, published once per edit (``schedules.feed``).
 SCHEDULE: web.AppKey[ScheduleFeed] = web.AppKey("schedule")
+# Where product photos are stored (beside the database) and how their URLs are fetched.
+PHOTOS: web.AppKey[PhotoImport] = web.AppKey("photos")
 
 # -- overlays: the stream's pages and the viewers' links ---------------------------------
 HUB: web.AppKey[Hub] = web.AppKey("overlay_hub")

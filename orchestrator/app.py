@@ -21,6 +21,7 @@ from kernel.keys import (
     CLOCK,
     HUB_PORT,
     LOGIN_LIMITER,
+    PHOTOS,
     PUBLISHER,
     SCHEDULE,
     SESSIONS,
@@ -50,6 +51,8 @@ from overlays import wiring as overlays_wiring
 from overlays.state import OverlaySettings
 from schedules import store
 from schedules import wiring as schedules_wiring
+from schedules.photo_import import PhotoImport
+from schedules.photo_store import PhotoStore
 from schedules.startup import load_startup_event
 
 # The three rooms, each with its own templates/ and static/ folders.
@@ -70,6 +73,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     app[TEMPLATES] = make_templates(ROOMS)
     app[STATIC_VERSION] = static_version(ROOMS)
     app[HUB_PORT] = settings.overlay_port
+    app[PHOTOS] = PhotoImport(PhotoStore.beside(settings.db))
     app.middlewares.append(auth.auth_middleware)
     app.on_response_prepare.append(add_security_headers)
     app.router.add_route("*", "/login", auth.login)
@@ -107,7 +111,7 @@ async def store_ctx(app: web.Application) -> AsyncIterator[None]:
     await the_store.run(store.migrate)
     await the_store.run(
         load_startup_event, settings.event, settings.demo, settings.demo_lead_seconds,
-        datetime.now(UTC),
+        datetime.now(UTC), app[PHOTOS], settings.demo_photos,
     )  # fmt: skip
     app[TOKENS] = await the_store.run(
         auth.ensure_tokens, settings.organiser_token, settings.host_token

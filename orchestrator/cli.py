@@ -20,6 +20,8 @@ from orchestrator.rehearsal import command as rehearse_command
 from orchestrator.report import command as report_command
 from orchestrator.settings import SettingsError, load_settings
 from schedules import commands, store
+from schedules.photo_import import PhotoImport
+from schedules.photo_store import PhotoStore
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -121,10 +123,12 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _dispatch_db(args: argparse.Namespace) -> int:
-    db = open_db(load_settings({"db": args.db}).db)
+    settings = load_settings({"db": args.db})
+    db = open_db(settings.db)
     store.migrate(db)
     if args.command == "import":
-        return commands.import_command(db, args.paths, sys.stdout)
+        photos = PhotoImport(PhotoStore.beside(settings.db))
+        return commands.import_command(db, args.paths, sys.stdout, photos)
     if args.command == "export":
         return commands.export_command(db, args.format, args.out, sys.stdout)
     raise SystemExit(f"unknown command {args.command}")

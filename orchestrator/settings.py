@@ -30,6 +30,8 @@ class Settings:
     event: Path | None = None
     demo: bool = True
     demo_lead_seconds: int = 60
+    # Make the example event's product photos at its first start (a few seconds).
+    demo_photos: bool = True
     public_url: str = ""
     organiser_token: str = ""
     host_token: str = ""

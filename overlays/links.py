@@ -35,6 +35,7 @@ from kernel.keys import (
 )
 from overlays.clicks import referrer_origin
 from overlays.devices import device_class
+from overlays.photo_view import PhotoView, photo_view
 from schedules.feed import Schedule
 from schedules.model import Event, Product, Vendor
 
@@ -107,6 +108,8 @@ class ProductPage:
     category: str
     wa_url: str | None
     order_url: str | None
+    photo: PhotoView  # phone size, or its tile
+    thumb: PhotoView  # for the list of what is on air
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,8 @@ class Catalog:
                 category=vendor.category if vendor else "",
                 wa_url=whatsapp_link(vendor, product) if vendor else None,
                 order_url=https_url(product.order_url),
+                photo=photo_view(product, vendor.category if vendor else "", "phone"),
+                thumb=photo_view(product, vendor.category if vendor else "", "thumb"),
             )
             catalog.by_code.setdefault(product.code, page)
             catalog.by_key.setdefault(code_key(product.code) or product.code, page)

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from kernel.formatting import rupiah
+from overlays.photo_view import photo_view
 from schedules.model import Event, Product, Vendor
 
 # Statuses meaning "a slot is on": the rotation engine's on_air/host/held, or plain "live".
@@ -126,7 +127,7 @@ def build_state(
     """Build the whole overlay state of ``channel``: the one thing the hub publishes."""
     host = host or HostOverlay()
     settings = settings or OverlaySettings()
-    links = _Links(settings.base_url or event.base_url, sold_out)
+    links = _Links(settings.base_url or event.base_url, sold_out, event)
     live = on_air.status in AIRING
     vendor = event.vendor(on_air.vendor_id) if live and on_air.vendor_id else None
     products = _featured(event, on_air, vendor) if live else []
@@ -157,11 +158,13 @@ def ms(moment: datetime | None) -> int | None:
 
 
 class _Links:
-    """Turns products into card data: formatted price, order link, QR path, sold-out flag."""
+    """Turns products into card data: formatted price, order link, QR path, sold-out flag,
+    and the photo (its card size) or the tile shown in its place."""
 
-    def __init__(self, base_url: str, sold_out: Collection[str]) -> None:
+    def __init__(self, base_url: str, sold_out: Collection[str], event: Event) -> None:
         self.base = base_url
         self.sold_out = sold_out
+        self.categories = {v.id: v.category for v in event.vendors}
 
     def product(self, product: Product) -> dict[str, Any]:
         code = product.code
@@ -175,7 +178,13 @@ class _Links:
             "short_link": link.split("://", 1)[-1],
             "qr": f"/qr/{quote(code, safe='')}.svg",
             "sold_out": code in self.sold_out or product.stock == 0,
+            **self.photo(product),
         }
+
+    def photo(self, product: Product) -> dict[str, Any]:
+        view = photo_view(product, self.categories.get(product.vendor_id, ""), "card")
+        return {"photo": view.url, "photo_alt": view.alt, "initials": view.initials,
+                "tone": view.tone}  # fmt: skip
 
 
 def _featured(event: Event, on_air: OnAir, vendor: Vendor | None) -> list[Product]:

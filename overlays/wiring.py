@@ -22,6 +22,7 @@ from kernel.keys import (
     STORE,
     TEMPLATES,
 )
+from overlays import photos
 from overlays.clicks import ClickLog, migrate
 from overlays.hub import DEFAULT_PORT, Hub
 from overlays.links import CatalogCache, LinkPages, LiveState, order_link
@@ -56,6 +57,7 @@ def setup(
     app.cleanup_ctx.append(click_log_ctx)
     app.cleanup_ctx.append(link_pages_ctx)
     app.router.add_get("/o/{code}", order_link)
+    app.router.add_get(photos.ROUTE, photos.photo_file)
     return hub
 
 

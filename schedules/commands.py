@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from schedules.export import ExportError, export_csv, export_yaml, write_atomic
 from schedules.loader import LoadResult, load_paths
 from schedules.model import Event
+from schedules.photo_import import PhotoImport, attach_photos
 from schedules.store import load_event, migrate, save_event
 
 FORMATS = ("yaml", "csv")
@@ -47,9 +48,14 @@ def _warned(result: LoadResult) -> str:
     return f" ({len(result.warnings)} peringatan)" if result.warnings else ""
 
 
-def check_command(paths: Sequence[Path | str], out: TextIO) -> int:
-    """Print every problem in the files; 1 when any is an error, else 0 and a summary."""
-    result = load_paths(paths)
+def check_command(
+    paths: Sequence[Path | str], out: TextIO, photos: PhotoImport | None = None
+) -> int:
+    """Print every problem in the files; 1 when any is an error, else 0 and a summary.
+
+    Photos are read or fetched and their headers checked; nothing is stored.
+    """
+    result = attach_photos(load_paths(paths), photos or PhotoImport())
     _report(result, out)
     if result.event is None:
         return _failed(result, "GAGAL", out)
@@ -57,9 +63,14 @@ def check_command(paths: Sequence[Path | str], out: TextIO) -> int:
     return 0
 
 
-def import_command(db: Database, paths: Sequence[Path | str], out: TextIO) -> int:
-    """Check the files and, only when there is no error, replace the stored event with them."""
-    result = load_paths(paths)
+def import_command(
+    db: Database, paths: Sequence[Path | str], out: TextIO, photos: PhotoImport
+) -> int:
+    """Check the files and, only when there is no error, replace the stored event with them.
+
+    Each photo's sizes are made and stored (in ``photos.store``) before the event is saved.
+    """
+    result = attach_photos(load_paths(paths), photos)
     _report(result, out)
     if result.event is None:
         return _failed(result, "TIDAK DIIMPOR, database tidak diubah (nothing imported)", out)

@@ -32,7 +32,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "products": (
         "code", "vendor_id", "name", "price_idr", "stock", "order_url", "weight_g",
-        "max_per_buyer",
+        "max_per_buyer", "photo",
     ),
     "schedule": ("channel", "date", "start", "end", "vendor_id", "products", "title", "id"),
     "shipping": ("destination", "first_kg_idr", "next_kg_idr", "days"),
@@ -256,7 +256,8 @@ def event_rows(event: Event) -> dict[str, list[dict[str, object]]]:
         "event": [{c: getattr(event, c) for c in COLUMNS["event"]}],
         "channels": [_renamed(c, "channel") for c in event.channels],
         "vendors": [_vendor_row(v) for v in event.vendors],
-        "products": [asdict(p) for p in event.products],
+        # The photo's id is the service's, worked out from the photo at each import.
+        "products": [{c: getattr(p, c) for c in COLUMNS["products"]} for p in event.products],
         "schedule": slots,
         "shipping": [asdict(r) for r in event.shipping],
     }

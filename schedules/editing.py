@@ -35,7 +35,9 @@ PRODUCT_FIELDS = (
 )  # fmt: skip
 FORM_LEVEL = "slot"  # errors about the whole thing rather than one field
 
-UPLOAD_SUFFIXES = (".csv", ".tsv", ".txt", ".yaml", ".yml")
+SHEET_SUFFIXES = (".csv", ".tsv", ".txt", ".yaml", ".yml")
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")  # photos the sheets name, beside them
+UPLOAD_SUFFIXES = SHEET_SUFFIXES + PHOTO_SUFFIXES
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -336,6 +338,8 @@ def check_product(
         return Checked(errors=errors)
     name, vendor_id = values["name"], values["vendor_id"]
     product = Product(values["code"], vendor_id, name, price, stock, order_url, weight, most)
+    if original is not None:  # the photo is changed by its own field (editor_photos)
+        product = replace(product, photo=original.photo, photo_id=original.photo_id)
     return Checked(value=product)
 
 
@@ -359,7 +363,9 @@ def upload_problems(filenames: list[str]) -> list[str]:
     for filename in filenames:
         name = upload_name(filename)
         if name.startswith(".") or not name.lower().endswith(UPLOAD_SUFFIXES):
-            problems.append(f"{name or filename}: bukan file .csv atau .yaml (wrong file type).")
+            problems.append(
+                f"{name or filename}: bukan file .csv, .yaml atau foto (wrong file type)."
+            )
         elif name in seen:
             problems.append(f"{name}: dua file bernama sama; beri nama berbeda (same name twice).")
         seen.add(name)

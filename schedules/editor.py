@@ -21,6 +21,7 @@ from kernel.keys import CLOCK, SCHEDULE, SLOT_LOCK, STORE
 from kernel.web import render
 from schedules import editing, flash, schedule_view, store
 from schedules.editing import FORM_LEVEL, Checked
+from schedules.editor_photos import photo_preview, read_photo_change, with_photo
 from schedules.model import Event, Product, Slot, Vendor
 
 T = TypeVar("T")
@@ -280,9 +281,11 @@ async def product_page(request: web.Request) -> web.Response:
     checked: Checked[Product] = Checked()
     if request.method == "POST":
         values = await read_form(request)
+        change = await read_photo_change(request, values)
 
         def check(ev: Event) -> Checked[Product]:
-            return editing.check_product(values, ev, _find(ev.products, "code", code, "Produk"))
+            product = _find(ev.products, "code", code, "Produk")
+            return with_photo(editing.check_product(values, ev, product), change)
 
         checked, _ = await _apply(request, check, store.upsert_product)
         if checked.ok:
@@ -298,6 +301,7 @@ async def product_page(request: web.Request) -> web.Response:
         status=checked.status if checked.errors else 200,
         event=event,
         product=original,
+        photo=photo_preview(original),
         errors=checked.errors,
         values=editing.clean(values, editing.PRODUCT_FIELDS),
     )

@@ -19,12 +19,13 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from kernel.forms import read_form
-from kernel.keys import CLOCK, SCHEDULE, SLOT_LOCK, STORE
+from kernel.keys import CLOCK, PHOTOS, SCHEDULE, SLOT_LOCK, STORE
 from schedules import editing, export, store
 from schedules.commands import summary as summary_of
 from schedules.editor import back, current_event, page, snapshot
 from schedules.loader import LoadResult, load_paths
 from schedules.model import Event
+from schedules.photo_import import PhotoImport, attach_photos
 
 T = TypeVar("T")
 
@@ -40,13 +41,14 @@ async def upload_page(request: web.Request) -> web.Response:
     problems = editing.upload_problems([f.filename for f in files])
     if problems:
         return _upload_result(request, 400, problems=problems)
-    result = await asyncio.to_thread(_load_uploads, files)
+    current, _ = snapshot(request)
+    photos = request.config_dict[PHOTOS]
+    result = await asyncio.to_thread(_load_uploads, files, photos, current)
     warnings = [str(p) for p in result.warnings]
     if result.errors or result.event is None:
         problems = [str(p) for p in result.errors] or ["File tidak berisi acara (no event)."]
         return _upload_result(request, 400, problems=problems, warnings=warnings)
     now, lock = request.config_dict[CLOCK].now(), request.config_dict[SLOT_LOCK]
-    current, _ = snapshot(request)
     if form.get("force") != "1" and (
         aired := editing.aired_changes(current, result.event, now, lock)
     ):
@@ -64,16 +66,20 @@ def _upload_result(request: web.Request, status: int, **context: Any) -> web.Res
     return page(request, "editor_upload.html", status=status, **context)
 
 
-def _load_uploads(files: list[web.FileField]) -> LoadResult:
-    """Save the uploads under their own names in a temp dir and run the loader on them;
+def _load_uploads(
+    files: list[web.FileField], photos: PhotoImport, current: Event | None
+) -> LoadResult:
+    """Save the uploads under their own names in a temp dir and run the loader on them
+    (photos uploaded with the sheets sit beside them, where their names point);
     problems name the organiser's file, not the temp path."""
     with TemporaryDirectory(prefix="pasar-upload-") as tmp:
         paths = []
         for upload in files:
             path = Path(tmp) / editing.upload_name(upload.filename)
             path.write_bytes(upload.file.read())
-            paths.append(path)
-        result = load_paths(paths)
+            if not path.name.lower().endswith(editing.PHOTO_SUFFIXES):
+                paths.append(path)
+        result = attach_photos(load_paths(paths), photos, known=current, rename=True)
     folder = f"{tmp}{os.sep}"
     problems = [replace(p, file=p.file.removeprefix(folder)) for p in result.problems]
     return replace(result, problems=problems)

@@ -66,6 +66,7 @@ from schedules.model import (
     Slot,
     Vendor,
 )
+from schedules.photos import parse_photo
 from schedules.rows import Row
 from schedules.yamlfile import read_yaml
 
@@ -283,9 +284,10 @@ def _product(row: Row) -> Product | None:
     order_url = row.value("order_url", parse_order_url, None)
     weight = row.value("weight_g", parse_weight, None)
     most = row.value("max_per_buyer", parse_max_per_buyer, None)
+    photo = row.value("photo", parse_photo, "")
     if not code:
         return None
-    return Product(code, vendor_id, name, price, stock, order_url, weight, most)
+    return Product(code, vendor_id, name, price, stock, order_url, weight, most, photo)
 
 
 def _channels(records: list[Record], problems: list[Problem]) -> list[Channel]:

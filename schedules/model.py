@@ -57,6 +57,8 @@ class Product:
     order_url: str | None = None
     weight_g: int | None = None  # packed weight, for the courier's tariff
     max_per_buyer: int | None = None  # units one buyer may hold at once
+    photo: str = ""  # as the organiser wrote it: a file in the event folder, a URL, foto:<id>
+    photo_id: str = ""  # the stored photo's content id (schedules.photos); "" = no photo
 
 
 @dataclass(frozen=True)

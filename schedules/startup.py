@@ -10,17 +10,25 @@ from sqlite_utils import Database
 
 from kernel.errors import StartupError
 from schedules import store
-from schedules.loader import load_paths
+from schedules.loader import LoadResult, load_paths
 from schedules.model import Event, rebase
+from schedules.photo_import import PhotoImport, attach_photos
 
 log = logging.getLogger(__name__)
 
 EXAMPLE_EVENT = Path(__file__).resolve().parent / "examples/pasar-jember.yaml"
 
 
-def read_event_file(path: Path) -> Event:
-    """Load and check an event file; refuse it with every problem listed if it has errors."""
+def read_event_file(path: Path, photos: PhotoImport | None = None) -> Event:
+    """Load and check an event file (and its photos, when ``photos`` says where they go);
+    refuse it with every problem listed if it has errors."""
     result = load_paths([path])
+    if photos is not None:
+        result = attach_photos(result, photos)
+    return _usable(path, result)
+
+
+def _usable(path: Path, result: LoadResult) -> Event:
     if result.errors or result.event is None:
         lines = "\n".join(str(p) for p in result.errors) or "no event"
         raise StartupError(f"event: {path} tidak bisa dipakai:\n{lines}")
@@ -28,18 +36,32 @@ def read_event_file(path: Path) -> Event:
 
 
 def load_startup_event(
-    db: Database, path: Path | None, demo: bool, lead_seconds: float, now: datetime
+    db: Database,
+    path: Path | None,
+    demo: bool,
+    lead_seconds: float,
+    now: datetime,
+    photos: PhotoImport | None = None,
+    example_photos: bool = True,
 ) -> None:
-    """Import ``path`` as written, or the example (shifted to start soon when ``demo``) if empty."""
+    """Import ``path`` as written, or the example (shifted to start soon when ``demo``) if empty.
+
+    A given file's photo files are read again at each start (a replaced file is a new
+    photo; one already stored is not resized again); a web address is fetched once.
+    """
     if path is not None:
-        event = read_event_file(path)
-        if store.load_event(db) != event:
+        stored = store.load_event(db)
+        result = load_paths([path])
+        if photos is not None:
+            result = attach_photos(result, photos, known=stored)
+        event = _usable(path, result)
+        if stored != event:
             store.save_event(db, event)
             log.info("Event loaded from %s", path)
         return
     if store.has_event(db):
         return
-    event = read_event_file(EXAMPLE_EVENT)
+    event = read_event_file(EXAMPLE_EVENT, photos if example_photos else None)
     if demo:
         start = now.astimezone(UTC) + timedelta(seconds=lead_seconds)
         event = rebase(event, start.replace(microsecond=0))

@@ -99,7 +99,13 @@ def _add_checkout_fields(db: Database) -> None:
     )  # fmt: skip
 
 
-MIGRATIONS = [_create_tables, _add_checkout_fields]
+def _add_photos(db: Database) -> None:
+    """Each product's photo as written, and the id of its stored sizes."""
+    db["products"].add_column("photo", str)
+    db["products"].add_column("photo_id", str)
+
+
+MIGRATIONS = [_create_tables, _add_checkout_fields, _add_photos]
 
 
 def migrate(db: Database) -> None:
@@ -204,7 +210,11 @@ _PRODUCT_FIELDS = ("code", "vendor_id", "name", "price_idr", "stock", "order_url
 
 
 def _row_product(row: dict) -> Product:
-    return Product(**{k: row[k] for k in _PRODUCT_FIELDS})
+    return Product(
+        **{k: row[k] for k in _PRODUCT_FIELDS},
+        photo=row["photo"] or "",
+        photo_id=row["photo_id"] or "",
+    )
 
 
 def _row_vendor(row: dict) -> Vendor:

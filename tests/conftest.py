@@ -32,6 +32,7 @@ def settings(tmp_path: Path) -> Settings:
         host_token="host-token",
         platforms=False,
         audience_rate=0,
+        demo_photos=False,  # 212 photos at every app start would slow every test
     )
 
 

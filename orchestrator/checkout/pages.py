@@ -35,6 +35,7 @@ from orchestrator.checkout.service import MAX_LINK_QTY, TOPIC, BuyerPage, new_re
 from orchestrator.fulfilment.rules import courier_name, tracking_url
 from orchestrator.live import event_stream
 from orchestrator.origins import is_https, same_origin
+from schedules.photos import photo_url
 
 COOKIE = "pasar_pembeli"
 COOKIE_DAYS = 90
@@ -245,8 +246,9 @@ async def order_form(request: web.Request) -> web.Response:
     product, vendor = _product(request)
     request[CSRF_TOKEN] = buyer.csrf
     sold_out = product.code in request.config_dict[ORDER_DESK].sold_out_codes()
+    photo = photo_url(product.photo_id, "thumb") if product.photo_id else ""
     response = render(request, "checkout_order.html", product=product, vendor=vendor,
-                      sold_out=sold_out, request_id=new_request_id(),
+                      sold_out=sold_out, request_id=new_request_id(), photo=photo,
                       limit=product.max_per_buyer or MAX_LINK_QTY)  # fmt: skip
     response.headers.update(_NO_STORE)
     if secret:

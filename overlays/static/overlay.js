@@ -26,6 +26,10 @@
     cardHint: $("#card .card-hint"),
     cardLink: $("#card .card-link"),
     cardQr: $("#card .card-qr"),
+    cardPhoto: $("#card .card-photo"),
+    cardImg: $("#card .card-img"),
+    cardTile: $("#card .card-tile"),
+    cardInitials: $("#card .card-tile span"),
     ticker: $("#ticker"),
     tickerList: $("#ticker .ticker-list"),
   };
@@ -175,6 +179,18 @@
     setText(el.cardLink, product.short_link);
     el.card.classList.toggle("sold-out", Boolean(product.sold_out));
     if (el.cardQr.getAttribute("src") !== product.qr) el.cardQr.setAttribute("src", product.qr);
+    fillPhoto(product);
+  }
+
+  // The photo's card size, or a tile with the initials in the category's colour.
+  function fillPhoto(product) {
+    const url = product.photo || "";
+    el.cardPhoto.classList.toggle("has-photo", url !== "");
+    if (url && el.cardImg.getAttribute("src") !== url) el.cardImg.setAttribute("src", url);
+    if (!url) el.cardImg.removeAttribute("src");
+    el.cardImg.setAttribute("alt", url ? product.photo_alt || "" : "");
+    setText(el.cardInitials, product.initials);
+    el.cardTile.className = "card-tile photo-tile photo-tone-" + (Number(product.tone) || 0);
   }
 
   // Restart a CSS animation on a node that is already showing.

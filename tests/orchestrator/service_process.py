@@ -29,7 +29,8 @@ class ServiceProcess:
         self.db, self.args = db, list(args)
         self.port, self.overlay_port = free_port(), free_port()
         self.env = {**os.environ, "PASAR_ORGANISER_TOKEN": "org-token",
-                    "PASAR_HOST_TOKEN": "host-token", **(env or {})}  # fmt: skip
+                    "PASAR_HOST_TOKEN": "host-token", "PASAR_DEMO_PHOTOS": "false",
+                    **(env or {})}  # fmt: skip
         self.proc: subprocess.Popen | None = None
 
     @property

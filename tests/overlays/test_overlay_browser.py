@@ -182,5 +182,5 @@ async def test_organiser_text_is_shown_as_text_not_html(served):
     await expect(page.locator("#card .card-name")).to_have_text(evil)
     await expect(page.locator("#lower-third .lt-name")).to_have_text("<b>Kopi</b>")
     assert await page.evaluate("window.__pwned") is None
-    assert await page.locator("#card img").count() == 1  # only the QR code
+    assert await page.locator("#card img").count() == 2  # only the photo and the QR code
     assert await page.locator("#lower-third b").count() == 0

@@ -15,10 +15,12 @@ from schedules.commands import (
     import_command,
 )
 from schedules.loader import load_paths
+from schedules.photo_import import PhotoImport
 from schedules.store import load_event
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 CSVS = [FIXTURES / "vendors.csv", FIXTURES / "products.csv", FIXTURES / "schedule.csv"]
+PHOTOS = PhotoImport()  # the fixtures have no photos: nothing to store
 SUMMARY = "73 penjual, 212 produk, 98 slot, 2 kanal, 7 hari"
 
 
@@ -54,10 +56,10 @@ def test_import_saves_only_a_clean_event(tmp_path: Path) -> None:
     """Errors leave the database untouched; clean files replace the event and say so."""
     db = Database(memory=True)
     out = io.StringIO()
-    assert import_command(db, [broken_copy(tmp_path / "rusak")], out) == 1
+    assert import_command(db, [broken_copy(tmp_path / "rusak")], out, PHOTOS) == 1
     assert "TIDAK DIIMPOR" in out.getvalue() and load_event(db) is None
     out = io.StringIO()
-    assert import_command(db, CSVS, out) == 0
+    assert import_command(db, CSVS, out, PHOTOS) == 0
     assert out.getvalue() == f"DIIMPOR: {SUMMARY}, revisi 1\n{RUNNING_SERVICE}\n"
     assert load_event(db) is not None and len(load_event(db).slots) == 98
 
@@ -65,7 +67,7 @@ def test_import_saves_only_a_clean_event(tmp_path: Path) -> None:
 def test_export_writes_files_that_import_back(tmp_path: Path) -> None:
     """Export from the database as YAML and as CSV; both load to the stored event."""
     db = Database(memory=True)
-    import_command(db, CSVS, io.StringIO())
+    import_command(db, CSVS, io.StringIO(), PHOTOS)
     stored = load_event(db)
     for fmt in ("yaml", "csv"):
         out = io.StringIO()

@@ -1,0 +1,54 @@
+"""The product photos' folder beside the database: one WebP file per photo and size.
+
+Files are named by the photo's content id (``schedules.photos``), so a file never changes
+once written: a new photo is a new name, and a file left by an import that failed later
+is harmless (nothing points at it). Each file is written whole under a temporary name
+and then renamed, so a reader never sees half a photo, even after a crash.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from schedules.photos import SIZES, Photo, file_name, parse_file_name
+
+FOLDER_NAME = "foto"
+
+
+class PhotoStore:
+    """Read and write the stored sizes of product photos in one folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    @classmethod
+    def beside(cls, db_path: Path) -> PhotoStore:
+        """The folder next to the database file (``data/foto/`` for ``data/pasar.db``)."""
+        return cls(Path(db_path).resolve().parent / FOLDER_NAME)
+
+    def has(self, pid: str) -> bool:
+        """Whether every size of this photo is stored already."""
+        return all((self.folder / file_name(pid, size)).is_file() for size in SIZES)
+
+    def put(self, photo: Photo) -> None:
+        """Write each size that is not there yet."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for size, data in photo.sizes.items():
+            path = self.folder / file_name(photo.id, size)
+            if path.is_file():
+                continue
+            temporary = self.folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
+            with temporary.open("wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, path)
+
+    def path(self, name: str) -> Path | None:
+        """The file of a stored size by its public name; ``None`` for any other name."""
+        if parse_file_name(name) is None:
+            return None
+        path = self.folder / name
+        return path if path.is_file() else None
