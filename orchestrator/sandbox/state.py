@@ -37,6 +37,9 @@ class SandboxConfig:
     daily_quota: int = DEFAULT_DAILY_LIMIT
     zoom_daily_meeting_limit: int = 100
     zoom_credentials: tuple[str, str] | None = None
+    # streamList (grpc_chat): a stream with nothing new for this long (clock seconds)
+    # sends one empty response and ends, as others report of quiet real chats.
+    stream_idle_seconds: float = 10.0
 
 
 class SandboxState:
@@ -67,6 +70,12 @@ class SandboxState:
             daily_meeting_limit=self.config.zoom_daily_meeting_limit,
         )
         self.faults = faults or Faults()
+        # The streaming chat's address once its gRPC server runs, and switches for tests:
+        # a gRPC status every stream open fails with (e.g. "UNIMPLEMENTED"), and access
+        # tokens that are refused as expired (UNAUTHENTICATED).
+        self.grpc_target: str | None = None
+        self.stream_failure: str | None = None
+        self.expired_tokens: set[str] = set()
 
     @property
     def faults(self) -> Faults:
@@ -140,4 +149,5 @@ class SandboxState:
             "chats": {k: len(v.messages) for k, v in self.youtube.chats.items()},
             "meetings": {k: v["status"] for k, v in self.zoom.meetings.items()},
             "faults": [list(entry) for entry in self.faults.log],
+            "grpc_target": self.grpc_target,
         }
