@@ -131,6 +131,7 @@ class StreamListService(pb_grpc.V3DataLiveChatMessageServiceServicer):
             await self._refuse(context, code, err.reason, err.message)
         state.quota.charge(METHOD, now, ok=True)
         self.opens += 1
+        state.stream_tokens.append(request.page_token)
         slow = fault.delay if fault is not None and fault.kind in ("delay", "timeout") else 0.0
         return chat, start, slow
 

@@ -76,6 +76,7 @@ class SandboxState:
         self.grpc_target: str | None = None
         self.stream_failure: str | None = None
         self.expired_tokens: set[str] = set()
+        self.stream_tokens: list[str] = []  # the page token of every stream opened
 
     @property
     def faults(self) -> Faults:
@@ -150,4 +151,5 @@ class SandboxState:
             "meetings": {k: v["status"] for k, v in self.zoom.meetings.items()},
             "faults": [list(entry) for entry in self.faults.log],
             "grpc_target": self.grpc_target,
+            "stream_tokens": list(self.stream_tokens),
         }
