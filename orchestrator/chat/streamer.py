@@ -119,31 +119,61 @@ class ChatStreamer(ChatPoller):
         self._report(STOPPED, "stopped")
 
     async def _stream_once(self) -> float | None:
-        """Open one stream and store its responses; return the wait before the next."""
+        """Open one stream and store its responses; return the wait before the next.
+
+        Responses are read as they come into a queue; each store takes every response
+        waiting there as one batch (one transaction, the last token): at a few messages
+        a second that is one message a batch, and a rush makes bigger batches instead
+        of a backlog of transactions.
+        """
         plan = self.planner.plan(None)
         if plan.reason == qp.QUOTA_EXCEEDED:
             return self._quota_gone()
         opened_at = self.clock.now()
         self._say_streaming(plan)
+        queue: asyncio.Queue[StreamPage | BaseException | None] = asyncio.Queue()
+        pump = asyncio.create_task(self._pump(queue), name=f"chat-stream-{self.channel}")
         try:
-            async for page in self.stream.pages(self.chat_id, self.token):
-                self.failures = 0
-                ended = await self._store(page)
-                if ended or page.offline_at is not None:
-                    return self._ended()
-                self._say_streaming(plan)
-                await self._reply()
-        except PlatformError as err:
-            return self._stream_failed(err, plan)
-        except Exception:  # a reader that dies silently loses orders: log, report, go on
-            log.exception("Chat streamer %s failed", self.channel)
-            return self._report_retry("internalError", plan)
+            while True:
+                batch = [await queue.get()]
+                while not queue.empty():
+                    batch.append(queue.get_nowait())
+                pages = [item for item in batch if isinstance(item, StreamPage)]
+                if pages:
+                    self.failures = 0
+                    page = merge(pages)
+                    ended = await self._store(page)
+                    if ended or page.offline_at is not None:
+                        return self._ended()
+                    self._say_streaming(plan)
+                    await self._reply()
+                end = batch[-1]
+                if isinstance(end, PlatformError):
+                    return self._stream_failed(end, plan)
+                if isinstance(end, BaseException):  # a reader that dies silently loses orders
+                    log.error("Chat streamer %s failed", self.channel, exc_info=end)
+                    return self._report_retry("internalError", plan)
+                if end is None:
+                    break
+        finally:
+            pump.cancel()
+            await asyncio.gather(pump, return_exceptions=True)
         # The server ended the stream (a quiet chat): reopen when the plan can pay.
         plan = self.planner.plan(None)
         if plan.reason == qp.QUOTA_EXCEEDED:
             return self._quota_gone()
         elapsed = (self.clock.now() - opened_at).total_seconds()
         return max(0.0, plan.interval_s - elapsed)
+
+    async def _pump(self, queue: asyncio.Queue[StreamPage | BaseException | None]) -> None:
+        """Read the stream into ``queue``; end with None, or with the error that ended it."""
+        try:
+            async for page in self.stream.pages(self.chat_id, self.token):
+                queue.put_nowait(page)
+        except Exception as err:  # handed to the store loop, which decides
+            queue.put_nowait(err)
+            return
+        queue.put_nowait(None)
 
     def _say_streaming(self, plan: qp.Plan) -> None:
         text = _STREAM_TEXT.format(interval=max(1, round(plan.interval_s)))
@@ -170,3 +200,13 @@ class ChatStreamer(ChatPoller):
                 self.outcome = FALLBACK
                 return None
         return self._report_retry(reason, plan)
+
+
+def merge(pages: list[StreamPage]) -> StreamPage:
+    """Several responses as one batch: their items in order, the last token and end."""
+    if len(pages) == 1:
+        return pages[0]
+    items = [item for page in pages for item in page.items]
+    token = next((p.next_page_token for p in reversed(pages) if p.next_page_token), None)
+    offline = next((p.offline_at for p in pages if p.offline_at is not None), None)
+    return StreamPage(items, token, offline)

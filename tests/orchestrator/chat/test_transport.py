@@ -8,8 +8,9 @@ import pytest
 
 from kernel.proto import stream_list_pb2 as pb
 from orchestrator.chat.items import read_items
+from orchestrator.chat.streamer import merge
 from orchestrator.chat.transport import POLL, STREAM, Transports
-from orchestrator.platforms.youtube_stream import to_item, to_page, type_name
+from orchestrator.platforms.youtube_stream import StreamPage, to_item, to_page, type_name
 
 NOW = datetime(2027, 2, 15, 3, 0, tzinfo=UTC)
 
@@ -76,3 +77,14 @@ def test_owner_and_end_event_are_read_like_rest():
     read = read_items([to_item(own), to_item(end)], "utama")
     assert read.messages == [] and read.ended
     assert type_name(15) == "superChatEvent" and type_name(99) == "invalidType"
+
+
+def test_responses_waiting_together_are_stored_as_one_batch():
+    """Merged responses keep every item in order, the last token and the end."""
+    ended = NOW + timedelta(minutes=1)
+    pages = [StreamPage([{"id": "a"}], "t1", None), StreamPage([], None, None),
+             StreamPage([{"id": "b"}, {"id": "c"}], "t3", ended)]  # fmt: skip
+    batch = merge(pages)
+    assert [i["id"] for i in batch.items] == ["a", "b", "c"]
+    assert (batch.next_page_token, batch.offline_at) == ("t3", ended)
+    assert merge(pages[:1]) is pages[0]
