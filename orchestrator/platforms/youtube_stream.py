@@ -13,6 +13,7 @@ plaintext on loopback. Each open is counted against the shared quota tally at
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,8 @@ from kernel.proto import stream_list_pb2_grpc as pb_grpc
 
 from .errors import PlatformError, QuotaExhausted, YouTubeApiError
 from .quota import QuotaTracker
+
+log = logging.getLogger(__name__)
 
 PRODUCTION_TARGET = "youtube.googleapis.com:443"
 PARTS = ("id", "snippet", "authorDetails")
@@ -198,6 +201,11 @@ class StreamClient:
                     continue
                 error = stream_error(err)
                 if error.reason == "quotaExceeded":
+                    # YouTube's own word on the quota: compare with our tally to learn
+                    # what an open really costs (the figure is undocumented).
+                    used, opens, cost = self.quota.used, self.opens, self.open_cost
+                    log.warning("YouTube quota spent at our tally of %d units (%d stream "
+                                "opens at %d each)", used, opens, cost)  # fmt: skip
                     self.quota.exhaust()
                 raise error from err
             finally:
