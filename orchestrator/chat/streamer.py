@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -53,9 +54,13 @@ class StreamSource(Protocol):
 
 @dataclass(frozen=True)
 class StreamSettings:
-    """When streaming gives way to polling."""
+    """When streaming gives way to polling, and how often a busy stream is stored."""
 
     failures_to_fall_back: int = 3
+    # At most one store (transaction, overlay push, panel report) per this many *real*
+    # seconds and chat: the cost is CPU time, whatever the clock says. A chat typed into
+    # a few times a second never waits; a rush (or a 600x rehearsal) makes batches.
+    store_gap_s: float = 0.02
 
 
 class ChatStreamer(ChatPoller):
@@ -134,8 +139,14 @@ class ChatStreamer(ChatPoller):
         queue: asyncio.Queue[StreamPage | BaseException | None] = asyncio.Queue()
         pump = asyncio.create_task(self._pump(queue), name=f"chat-stream-{self.channel}")
         try:
+            loop = asyncio.get_running_loop()
+            stored_at = -math.inf
             while True:
                 batch = [await queue.get()]
+                gap = stored_at + self.stream_settings.store_gap_s - loop.time()
+                if gap > 0 and batch[0] is not None:
+                    await asyncio.sleep(gap)  # let the rush gather into one batch
+                stored_at = loop.time()
                 while not queue.empty():
                     batch.append(queue.get_nowait())
                 pages = [item for item in batch if isinstance(item, StreamPage)]

@@ -16,7 +16,7 @@ from orchestrator.chat.pollers import ChatPollers
 from orchestrator.chat.streamer import ChatStreamer
 from orchestrator.chat.transport import Transports
 from orchestrator.orders.desk import OrderDesk
-from orchestrator.platforms.youtube_stream import StaticToken, StreamClient
+from orchestrator.platforms.youtube_stream import StaticToken, StreamClient, StreamPage
 from orchestrator.sandbox import Sandbox
 from tests.orchestrator.chat.conftest import Feed, Live
 
@@ -208,3 +208,47 @@ async def test_poll_setting_polls_even_with_a_stream_client(
     status = await feed.until(lambda s: s["polls"] == 1)
     assert status["transport"] == "poll" and "PASAR_YOUTUBE_CHAT=poll" in status["transport_text"]
     assert sandbox.stream_service.opens == 0
+
+
+class Burst:
+    """A stream that delivers ``count`` one-message responses, one every ``every_s``."""
+
+    def __init__(self, count: int, every_s: float) -> None:
+        self.count, self.every_s, self.opens = count, every_s, 0
+
+    async def pages(self, live_chat_id: str, page_token: str | None):
+        self.opens += 1
+        for n in range(self.count):
+            await asyncio.sleep(self.every_s)  # pacing the fake server, not awaiting a result
+            item = {"id": f"burst-{n}", "snippet": {
+                "type": "textMessageEvent", "publishedAt": "2027-02-15T08:00:00Z",
+                "textMessageDetails": {"messageText": "K01 1"}},
+                "authorDetails": {"channelId": f"UCburst{n}", "displayName": f"B{n}"}}  # fmt: skip
+            yield StreamPage([item], f"tok-{n}", None)
+        await asyncio.Event().wait()  # then the stream stays open, quiet
+
+
+async def test_a_rush_of_responses_is_stored_at_most_once_per_store_gap(
+    youtube, desk: OrderDesk, clock: ManualClock, publisher: Publisher, live: Live
+):
+    """Responses every 2 ms are stored at most once per 20 ms (real time) in batches;
+    every message is stored once and the last token is saved."""
+    ingests: list[int] = []
+    real_ingest = desk.ingest
+
+    async def counting(messages, cursor):
+        ingests.append(len(messages))
+        return await real_ingest(messages, cursor)
+
+    desk.ingest = counting  # type: ignore[method-assign]
+    pollers = ChatPollers(youtube, desk, clock, publisher, stream=Burst(200, 0.002))
+    loop = asyncio.get_running_loop()
+    try:
+        started = loop.time()
+        reader = pollers.start("utama", live.chat_id)
+        await until(lambda: reader.token == "tok-199")
+        gap = pollers.stream_settings.store_gap_s
+        assert sum(ingests) == 200 and len(ingests) <= (loop.time() - started) / gap + 2
+        assert len(await rows(desk, "SELECT message_id FROM chat_messages")) == 200
+    finally:
+        await pollers.close()
