@@ -36,6 +36,7 @@ from orchestrator.platforms.youtube_stream import StreamPage
 log = logging.getLogger(__name__)
 
 STREAMING = "streaming"
+_REOPEN = object()  # a stream ended quietly: open the next when the plan allows
 _STREAM_TEXT = (
     "Chat YouTube dibaca lewat streaming; sambungan dibuka lagi paling cepat tiap {interval} detik."
 )
@@ -139,42 +140,51 @@ class ChatStreamer(ChatPoller):
         queue: asyncio.Queue[StreamPage | BaseException | None] = asyncio.Queue()
         pump = asyncio.create_task(self._pump(queue), name=f"chat-stream-{self.channel}")
         try:
-            loop = asyncio.get_running_loop()
-            stored_at = -math.inf
-            while True:
-                batch = [await queue.get()]
-                gap = stored_at + self.stream_settings.store_gap_s - loop.time()
-                if gap > 0 and batch[0] is not None:
-                    await asyncio.sleep(gap)  # let the rush gather into one batch
-                stored_at = loop.time()
-                while not queue.empty():
-                    batch.append(queue.get_nowait())
-                pages = [item for item in batch if isinstance(item, StreamPage)]
-                if pages:
-                    self.failures = 0
-                    page = merge(pages)
-                    ended = await self._store(page)
-                    if ended or page.offline_at is not None:
-                        return self._ended()
-                    self._say_streaming(plan)
-                    await self._reply()
-                end = batch[-1]
-                if isinstance(end, PlatformError):
-                    return self._stream_failed(end, plan)
-                if isinstance(end, BaseException):  # a reader that dies silently loses orders
-                    log.error("Chat streamer %s failed", self.channel, exc_info=end)
-                    return self._report_retry("internalError", plan)
-                if end is None:
-                    break
+            outcome = await self._consume(queue, plan)
         finally:
             pump.cancel()
             await asyncio.gather(pump, return_exceptions=True)
+        if outcome is not _REOPEN:
+            return outcome  # type: ignore[return-value]
         # The server ended the stream (a quiet chat): reopen when the plan can pay.
         plan = self.planner.plan(None)
         if plan.reason == qp.QUOTA_EXCEEDED:
             return self._quota_gone()
         elapsed = (self.clock.now() - opened_at).total_seconds()
         return max(0.0, plan.interval_s - elapsed)
+
+    async def _consume(self, queue: asyncio.Queue[StreamPage | BaseException | None],
+                       plan: qp.Plan) -> float | object | None:  # fmt: skip
+        """Store what the stream brings until it ends; ``_REOPEN`` when it ended quietly."""
+        loop = asyncio.get_running_loop()
+        stored_at, offline = -math.inf, False
+        while True:
+            batch = [await queue.get()]
+            gap = stored_at + self.stream_settings.store_gap_s - loop.time()
+            if gap > 0 and batch[0] is not None:
+                await asyncio.sleep(gap)  # let the rush gather into one batch
+            stored_at = loop.time()
+            while not queue.empty():
+                batch.append(queue.get_nowait())
+            pages = [item for item in batch if isinstance(item, StreamPage)]
+            if pages:
+                self.failures = 0
+                page = merge(pages)
+                if await self._store(page):
+                    return self._ended()
+                # offline_at alone: the broadcast is over, but the chat's last messages
+                # may still come on this stream; it is not reopened once it ends.
+                offline = offline or page.offline_at is not None
+                self._say_streaming(plan)
+                await self._reply()
+            end = batch[-1]
+            if isinstance(end, PlatformError):
+                return self._stream_failed(end, plan)
+            if isinstance(end, BaseException):  # a reader that dies silently loses orders
+                log.error("Chat streamer %s failed", self.channel, exc_info=end)
+                return self._report_retry("internalError", plan)
+            if end is None:
+                return self._ended() if offline else _REOPEN
 
     async def _pump(self, queue: asyncio.Queue[StreamPage | BaseException | None]) -> None:
         """Read the stream into ``queue``; end with None, or with the error that ended it."""

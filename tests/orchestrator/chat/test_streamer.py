@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -250,5 +250,36 @@ async def test_a_rush_of_responses_is_stored_at_most_once_per_store_gap(
         gap = pollers.stream_settings.store_gap_s
         assert sum(ingests) == 200 and len(ingests) <= (loop.time() - started) / gap + 2
         assert len(await rows(desk, "SELECT message_id FROM chat_messages")) == 200
+    finally:
+        await pollers.close()
+
+
+class Offline:
+    """A stream whose first response says the broadcast went offline, then one more."""
+
+    opens = 0
+
+    async def pages(self, live_chat_id: str, page_token: str | None):
+        self.opens += 1
+        for n, offline in ((0, datetime(2027, 2, 15, 9, tzinfo=UTC)), (1, None)):
+            item = {"id": f"last-{n}", "snippet": {
+                "type": "textMessageEvent", "publishedAt": "2027-02-15T08:59:59Z",
+                "textMessageDetails": {"messageText": "K02 1"}},
+                "authorDetails": {"channelId": f"UClast{n}", "displayName": f"L{n}"}}  # fmt: skip
+            yield StreamPage([item], f"last-tok-{n}", offline)
+
+
+async def test_offline_at_reads_the_stream_to_its_end_then_stops(
+    youtube, desk: OrderDesk, clock: ManualClock, publisher: Publisher, live: Live, feed: Feed
+):
+    """After offline_at the stream's remaining messages are still stored; then the reader
+    stops for good instead of opening another stream."""
+    stream = Offline()
+    pollers = ChatPollers(youtube, desk, clock, publisher, stream=stream)
+    try:
+        pollers.start("utama", live.chat_id)
+        status = await feed.until(lambda s: s["reason"] == "chatEnded")
+        assert status["messages"] == 2 and stream.opens == 1
+        await until(lambda: not pollers.running("utama"))
     finally:
         await pollers.close()
