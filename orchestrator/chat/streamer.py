@@ -61,7 +61,7 @@ class StreamSettings:
     # At most one store (transaction, overlay push, panel report) per this many *real*
     # seconds and chat: the cost is CPU time, whatever the clock says. A chat typed into
     # a few times a second never waits; a rush (or a 600x rehearsal) makes batches.
-    store_gap_s: float = 0.02
+    store_gap_s: float = 0.05
 
 
 class ChatStreamer(ChatPoller):

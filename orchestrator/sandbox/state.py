@@ -40,6 +40,9 @@ class SandboxConfig:
     # streamList (grpc_chat): a stream with nothing new for this long (clock seconds)
     # sends one empty response and ends, as others report of quiet real chats.
     stream_idle_seconds: float = 10.0
+    # ... and sends at most one response per this many real seconds (a busy chat's
+    # messages come in batches).
+    stream_gap_s: float = 0.02
 
 
 class SandboxState:

@@ -231,7 +231,7 @@ class Burst:
 async def test_a_rush_of_responses_is_stored_at_most_once_per_store_gap(
     youtube, desk: OrderDesk, clock: ManualClock, publisher: Publisher, live: Live
 ):
-    """Responses every 2 ms are stored at most once per 20 ms (real time) in batches;
+    """Responses every 2 ms are stored at most once per store gap (real time), batched;
     every message is stored once and the last token is saved."""
     ingests: list[int] = []
     real_ingest = desk.ingest
