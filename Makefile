@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format bench fuzz browser clean
+.PHONY: run test lint format bench fuzz browser clean proto
 
 run: $(STAMP)
 	$(BIN)/python run.py $(ARGS)
@@ -39,6 +39,11 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Regenerate the committed gRPC modules from kernel/proto/stream_list.proto.
+proto: $(STAMP)
+	$(BIN)/python -m grpc_tools.protoc -I. --python_out=. --grpc_python_out=. --pyi_out=. \
+		kernel/proto/stream_list.proto
 
 clean:
 	rm -rf $(VENV) build *.egg-info

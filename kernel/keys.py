@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from orchestrator.orders.desk import OrderDesk
     from orchestrator.overlay_bridge import OverlayBridge
     from orchestrator.platforms.manager import PlatformManager
+    from orchestrator.platforms.youtube_stream import StreamClient
     from orchestrator.rotation.service import Rotation
     from orchestrator.sandbox import Sandbox
     from orchestrator.sandbox.state import SandboxState
@@ -90,6 +91,8 @@ WEBHOOK_NOW: web.AppKey[Callable[[], float]] = web.AppKey("zoom_webhook_now")
 PLATFORMS: web.AppKey[PlatformManager] = web.AppKey("platforms")
 SANDBOX: web.AppKey[Sandbox] = web.AppKey("platform_sandbox")
 POLLERS: web.AppKey[ChatPollers] = web.AppKey("chat_pollers")
+# YouTube's streaming chat (gRPC), when the platform side could set one up.
+YOUTUBE_STREAM: web.AppKey[StreamClient] = web.AppKey("youtube_stream")
 CHECKOUT: web.AppKey[Checkout] = web.AppKey("checkout")
 FULFILMENT: web.AppKey[Fulfilment] = web.AppKey("fulfilment")
 

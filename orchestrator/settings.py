@@ -45,6 +45,11 @@ class Settings:
     sandbox_url: str = ""
     platform_lead_minutes: float = 15.0
     chat_announcements: bool = True
+    # YouTube chat: "stream" (liveChatMessages.streamList over gRPC) or "poll" (list);
+    # the units one stream open costs (undocumented by Google); where streams go.
+    youtube_chat: str = "stream"
+    youtube_stream_cost: int = 5
+    youtube_stream_target: str = ""
     log_level: str = "INFO"
     # Addresses of reverse proxies whose X-Forwarded-For/-Proto we believe (comma-separated).
     trusted_proxies: str = ""
@@ -170,5 +175,9 @@ def _check(s: Settings) -> None:
             f"youtube_token_file: {s.youtube_token_file} tidak ada; jalankan"
             " `pasar-live auth youtube --client-secrets FILE` dulu"
         )
+    if s.youtube_chat not in ("stream", "poll"):
+        raise SettingsError(f"youtube_chat: {s.youtube_chat!r} harus stream atau poll")
+    if s.youtube_stream_cost < 1:
+        raise SettingsError("youtube_stream_cost: minimal 1 (must be >= 1)")
     if s.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise SettingsError(f"log_level: {s.log_level!r} bukan DEBUG/INFO/WARNING/ERROR")

@@ -21,9 +21,11 @@ from kernel.keys import (
     PUBLISHER,
     ROTATION,
     SETTINGS,
+    YOUTUBE_STREAM,
 )
 from orchestrator.chat.poller import PollerSettings
 from orchestrator.chat.pollers import ChatPollers
+from orchestrator.chat.transport import Transports
 from orchestrator.chat.webhook import zoom_webhook
 
 
@@ -32,9 +34,11 @@ async def pollers_ctx(app: web.Application) -> AsyncIterator[None]:
     platforms, rotation = app.get(PLATFORMS), app.get(ROTATION)
     youtube = platforms.youtube if platforms is not None else None
     settings = PollerSettings.from_settings(app[SETTINGS])
+    stream = app.get(YOUTUBE_STREAM) if youtube is not None else None
     pollers = ChatPollers(
         youtube, app.get(ORDER_DESK), app[CLOCK], app[PUBLISHER], rotation=rotation,
-        settings=settings,
+        settings=settings, stream=stream, transports=Transports(app[SETTINGS].youtube_chat),
+        stream_cost=app[SETTINGS].youtube_stream_cost,
     )  # fmt: skip
     app[POLLERS] = pollers
     follower = asyncio.create_task(pollers.follow(app[PUBLISHER]), name="chat-pollers")

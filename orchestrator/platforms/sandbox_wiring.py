@@ -9,11 +9,14 @@ the service can be killed and restarted against the same fake platforms.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+import aiohttp
 from aiohttp import web
+from google.oauth2.credentials import Credentials
 
 from kernel.clock import Clock
 from kernel.errors import NotFound, StartupError
@@ -26,8 +29,11 @@ from orchestrator.settings import Settings
 from . import quota_store, resources
 from .ledger import LIVE_TOPIC
 from .retry import RetryPolicy
-from .youtube import YouTube
+from .youtube import SCOPES, YouTube
+from .youtube_stream import PRODUCTION_TARGET, GoogleTokens, StaticToken, StreamClient
 from .zoom import Zoom
+
+log = logging.getLogger(__name__)
 
 LOCAL_SCOPE = "sandbox-local"
 PARTIAL = (
@@ -47,15 +53,19 @@ class Wired:
     banner: list[str] = field(default_factory=list)
     sandbox: Sandbox | None = None
     audiences: set[str] = field(default_factory=set)
+    stream: StreamClient | None = None  # YouTube's streaming chat (gRPC)
 
 
 @asynccontextmanager
 async def adapters(app: web.Application) -> AsyncIterator[Wired]:
     """Open the adapters the settings call for; close them (and any sandbox) afterwards."""
     wired = await _open(app)
+    wired.stream = await _stream(app[SETTINGS], wired)
     try:
         yield wired
     finally:
+        if wired.stream is not None:
+            await wired.stream.close()
         wired.youtube.close()
         wired.zoom.close()
         if wired.sandbox is not None:
@@ -119,6 +129,42 @@ async def _local(app: web.Application, clock: Clock) -> Wired:
         banner=[line],
         sandbox=sandbox,
     )
+
+
+async def _stream(settings: Settings, wired: Wired) -> StreamClient | None:
+    """The streaming chat client beside the REST adapter, sharing its quota tally.
+
+    The real one talks TLS to YouTube with the stored OAuth token; a sandbox (ours, or
+    one at ``sandbox_url``, which names its gRPC port on its state page) plaintext.
+    """
+    cost, quota = settings.youtube_stream_cost, wired.youtube.quota
+    target = settings.youtube_stream_target
+    if wired.mode == "live":
+        assert settings.youtube_token_file is not None
+        credentials = Credentials.from_authorized_user_file(
+            str(settings.youtube_token_file), SCOPES
+        )
+        tokens = GoogleTokens(credentials)
+        return StreamClient(target or PRODUCTION_TARGET, tokens, quota, open_cost=cost)
+    if not target and wired.sandbox is not None:
+        target = wired.sandbox.grpc_target or ""
+    elif not target and settings.sandbox_url:
+        target = await _sandbox_grpc_target(settings.sandbox_url)
+    if not target:
+        wired.banner.append("Chat YouTube: sandbox tanpa streaming, chat dibaca dengan polling")
+        return None
+    return StreamClient(target, StaticToken(), quota, secure=False, open_cost=cost)
+
+
+async def _sandbox_grpc_target(url: str) -> str:
+    """Ask a sandbox process where its streamList answers (empty when it cannot say)."""
+    try:
+        state_url = f"{url.rstrip('/')}/_sandbox/state"
+        async with aiohttp.ClientSession() as session, session.get(state_url) as resp:
+            return str((await resp.json()).get("grpc_target") or "")
+    except (aiohttp.ClientError, ValueError) as err:
+        log.warning("Sandbox at %s did not name its gRPC port: %s", url, err)
+        return ""
 
 
 def scaled_policy(clock: Clock) -> RetryPolicy:

@@ -12,7 +12,16 @@ from typing import Any
 from aiohttp import web
 
 from kernel.errors import NotFound
-from kernel.keys import EXTRA_BANNER, PANEL_EXTRAS, PLATFORMS, PUBLISHER, ROTATION, SETTINGS, STORE
+from kernel.keys import (
+    EXTRA_BANNER,
+    PANEL_EXTRAS,
+    PLATFORMS,
+    PUBLISHER,
+    ROTATION,
+    SETTINGS,
+    STORE,
+    YOUTUBE_STREAM,
+)
 from orchestrator.platforms import sandbox_wiring
 from orchestrator.platforms.manager import ManagerOptions, PlatformManager
 from orchestrator.platforms.quota_store import QuotaKeeper
@@ -40,6 +49,8 @@ async def platforms_ctx(app: web.Application) -> AsyncIterator[None]:
             options_for(settings), scope=wired.scope, mode=wired.mode,
         )  # fmt: skip
         app[PLATFORMS] = manager
+        if wired.stream is not None:
+            app[YOUTUBE_STREAM] = wired.stream
         app[EXTRA_BANNER].extend(wired.banner)
         rate = settings.audience_rate
         detach = sandbox_wiring.attach_audience(app[PUBLISHER], app[ROTATION], wired, rate)

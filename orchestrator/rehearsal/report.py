@@ -264,6 +264,7 @@ def build(run: Run) -> dict[str, Any]:
         "overlays": overlays,
         "platform": platform_figures(run),
         "quota": quota,
+        "chat_transport": run.chat_transport,
         "problems": [
             {
                 "where": f"{p.file}:{p.row}",

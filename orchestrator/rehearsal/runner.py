@@ -23,6 +23,7 @@ from kernel.clock import Clock, ScaledClock
 from kernel.db import open_db
 from kernel.keys import CLOCK, HUB, POLLERS, ROTATION, SANDBOX, STORE
 from kernel.runtime import settle_memory
+from orchestrator.rehearsal.chat_transport import ChatTransports
 from orchestrator.rehearsal.observers import ChromiumPages, OverlayWatcher, SlotRecorder
 from orchestrator.sandbox import Faults
 from orchestrator.settings import Settings
@@ -73,6 +74,7 @@ class Run:
     quota_by_day: dict[str, int] = field(default_factory=dict)
     browser_revs: dict[str, int] = field(default_factory=dict)
     skips: list[tuple[datetime, datetime]] = field(default_factory=list)  # simulated spans
+    chat_transport: list[dict] = field(default_factory=list)  # per show day and channel
 
 
 Progress = Callable[[dict], None]
@@ -158,6 +160,9 @@ async def _play(app, options: Options, loaded: LoadResult, db_path: Path, progre
         sandbox.faults = Faults.uniform(options.faults, options.seed)
     recorder = SlotRecorder(clock)
     rotation.publisher.listen("rotation", lambda message: recorder(message.data))
+    spent = (lambda: sandbox.state.quota.spent_by_method) if sandbox is not None else dict
+    transports = ChatTransports(clock.now, loaded.event.tz, spent)
+    rotation.publisher.listen("panel.chat", transports)
     watcher = OverlayWatcher(app[HUB].port, rotation.channels)
     watcher.start()
     run = Run(options, loaded, db_path, recorder, watcher, time.monotonic())
@@ -180,6 +185,7 @@ async def _play(app, options: Options, loaded: LoadResult, db_path: Path, progre
     await watcher.stop()
     run.finished_real = time.monotonic()
     run.published_revs = {c: app[HUB].snapshot(c)["rev"] for c in rotation.channels}
+    run.chat_transport = transports.rows()
     if sandbox is not None:
         run.sandbox_state = sandbox.state
         run.audiences = list(sandbox.audiences)

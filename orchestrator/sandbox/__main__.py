@@ -23,6 +23,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         description="Fake YouTube Data API v3 and Zoom API v2 on a loopback port.",
     )
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--grpc-port", type=int, default=0, help="streaming chat; 0 = free")
     parser.add_argument("--port", type=int, default=8090, help="0 picks a free port")
     parser.add_argument("--seed", type=int, default=0, help="replays the same faults and ids")
     parser.add_argument("--faults", type=float, default=0.0, help="overall fault rate, 0-1")
@@ -47,6 +48,7 @@ def describe(sandbox: Sandbox) -> str:
             f"  Zoom oauth_uri       : {sandbox.zoom_oauth_uri}",
             f"  RTMP ingestion       : {sandbox.ingestion_address}",
             f"  State                : {sandbox.base_url}/_sandbox/state",
+            f"  YouTube streamList   : {sandbox.grpc_target} (gRPC, plaintext)",
         )
     )
 
@@ -73,6 +75,7 @@ async def serve(args: argparse.Namespace) -> None:
         config=config,
         webhook_url=args.webhook_url,
         webhook_secret=args.webhook_secret,
+        grpc_port=args.grpc_port,
     )
     print(describe(sandbox), flush=True)
     try:

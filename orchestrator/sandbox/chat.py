@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 from dataclasses import dataclass, field
@@ -50,12 +51,20 @@ class LiveChat:
     # Each message's etag by id, made on its first read: messages never change, and hashing
     # a 2,000-message page again on every read held the event loop for ~16 ms.
     etags: dict[str, str] = field(default_factory=dict)
+    # Open streams (grpc_chat) waiting for the next message: set on every append.
+    watchers: set[asyncio.Event] = field(default_factory=set)
 
     def append(self, message: dict[str, Any]) -> dict[str, Any]:
         """Add a message, refusing once the chat has ended or is disabled."""
         self.check_open()
         self.messages.append(message)
+        self._wake()
         return message
+
+    def _wake(self) -> None:
+        """Tell every open stream that the chat changed."""
+        for event in self.watchers:
+            event.set()
 
     def check_open(self) -> None:
         """Raise the error YouTube gives for posting to a closed chat."""
@@ -71,6 +80,7 @@ class LiveChat:
         event = message_resource(self.id, message_id, now, owner, kind="chatEndedEvent")
         self.messages.append(event)
         self.ended_at = now
+        self._wake()
 
     def read(
         self, token: str | None, max_results: int, now: datetime, grace: timedelta

@@ -22,6 +22,8 @@ COSTS: dict[str, int] = {
     "liveStreams.list": 1,
     "liveChatMessages.list": 5,
     "liveChatMessages.insert": 20,
+    # Opening one stream: undocumented; others estimate one list page (API-NOTES).
+    "liveChatMessages.streamList": 5,
     "videos.update": 50,
 }
 # What a request that fails validation still costs.

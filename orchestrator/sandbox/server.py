@@ -17,6 +17,7 @@ from kernel.keys import SANDBOX_STATE
 from .audience import Audience
 from .errors import OAuthError, SandboxError, YouTubeError, ZoomError
 from .faults import Fault, Faults
+from .grpc_chat import StreamListService, start_grpc
 from .state import SandboxConfig, SandboxState
 from .youtube import youtube_routes
 from .zoom import OAUTH_PATH, zoom_routes
@@ -129,6 +130,14 @@ class Sandbox:
         self._session: aiohttp.ClientSession | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.audiences: list[Audience] = []  # every audience started, for rehearsal reports
+        # The streaming chat (gRPC) beside the HTTP server, set by start_sandbox.
+        self.grpc_server: Any = None
+        self.stream_service: StreamListService | None = None
+
+    @property
+    def grpc_target(self) -> str | None:
+        """Where ``liveChatMessages.streamList`` answers (``host:port``, plaintext)."""
+        return self.state.grpc_target
 
     @property
     def faults(self) -> Faults:
@@ -205,6 +214,8 @@ class Sandbox:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._session is not None:
             await self._session.close()
+        if self.grpc_server is not None:
+            await self.grpc_server.stop(0)
         await self._runner.cleanup()
 
     async def __aenter__(self) -> Sandbox:
@@ -223,6 +234,7 @@ async def start_sandbox(
     *,
     webhook_url: str | None = None,
     webhook_secret: str | None = None,
+    grpc_port: int = 0,
     **settings: Any,
 ) -> Sandbox:
     """Start the sandbox on a loopback port (0 picks a free one) and return it running."""
@@ -240,6 +252,7 @@ async def start_sandbox(
     await runner.setup()
     await web.SockSite(runner, sock).start()
     sandbox = Sandbox(state, runner, host, bound_port)
+    sandbox.grpc_server, sandbox.stream_service = await start_grpc(state, host, grpc_port)
     if webhook_url and webhook_secret is not None:
         sandbox.configure_zoom_webhook(webhook_url, webhook_secret)
     return sandbox

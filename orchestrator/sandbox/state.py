@@ -37,6 +37,12 @@ class SandboxConfig:
     daily_quota: int = DEFAULT_DAILY_LIMIT
     zoom_daily_meeting_limit: int = 100
     zoom_credentials: tuple[str, str] | None = None
+    # streamList (grpc_chat): a stream with nothing new for this long (clock seconds)
+    # sends one empty response and ends, as others report of quiet real chats.
+    stream_idle_seconds: float = 10.0
+    # ... and sends at most one response per this many real seconds (a busy chat's
+    # messages come in batches).
+    stream_gap_s: float = 0.02
 
 
 class SandboxState:
@@ -67,6 +73,13 @@ class SandboxState:
             daily_meeting_limit=self.config.zoom_daily_meeting_limit,
         )
         self.faults = faults or Faults()
+        # The streaming chat's address once its gRPC server runs, and switches for tests:
+        # a gRPC status every stream open fails with (e.g. "UNIMPLEMENTED"), and access
+        # tokens that are refused as expired (UNAUTHENTICATED).
+        self.grpc_target: str | None = None
+        self.stream_failure: str | None = None
+        self.expired_tokens: set[str] = set()
+        self.stream_tokens: list[str] = []  # the page token of every stream opened
 
     @property
     def faults(self) -> Faults:
@@ -140,4 +153,6 @@ class SandboxState:
             "chats": {k: len(v.messages) for k, v in self.youtube.chats.items()},
             "meetings": {k: v["status"] for k, v in self.zoom.meetings.items()},
             "faults": [list(entry) for entry in self.faults.log],
+            "grpc_target": self.grpc_target,
+            "stream_tokens": list(self.stream_tokens),
         }

@@ -56,10 +56,14 @@
     }
     const chat = p.chat;
     if (chat) {
-      const state = { polling: "membaca", stopped: "berhenti", error: "galat", idle: "menunggu" }[chat.state] || chat.state;
-      const every = chat.interval_s ? ` tiap ${Math.round(chat.interval_s)} dtk` : "";
+      const state = { polling: "membaca", streaming: "streaming", stopped: "berhenti", error: "galat", idle: "menunggu" }[chat.state] || chat.state;
+      const every = chat.interval_s && chat.state === "polling" ? ` tiap ${Math.round(chat.interval_s)} dtk` : "";
       line(card, "Chat YouTube", `${state}${every} · ${chat.messages || 0} pesan · ${chat.orders || 0} pesanan`);
-      if (chat.message && chat.state !== "polling") card.appendChild(el("div", chat.message, "pf-notice warning"));
+      if (chat.transport_text) {
+        const again = chat.reconnects ? ` (${chat.reconnects} kali sambung ulang)` : "";
+        line(card, "Cara baca chat", chat.transport_text + again);
+      }
+      if (chat.message && chat.state !== "polling" && chat.state !== "streaming") card.appendChild(el("div", chat.message, "pf-notice warning"));
     }
     if (p.failed_step) {
       const button = el("button", `Coba lagi: ${STEP_NAME[p.failed_step] || p.failed_step}`, "secondary pf-retry");

@@ -52,7 +52,8 @@ async def test_live_broadcast_chat_becomes_orders_until_the_day_ends(
     """Going live starts the poller, typed orders reach the desk, the day's end stops it."""
     save(settings.db, small_event())
     clock = ManualClock(T0 - timedelta(minutes=20))
-    app = create_app(replace(settings, platforms=True, audience_rate=0), clock=clock)
+    polling = replace(settings, platforms=True, audience_rate=0, youtube_chat="poll")
+    app = create_app(polling, clock=clock)
     client = await aiohttp_client(app)
     pollers, desk = app[POLLERS], app[ORDER_DESK]
     async with app[PUBLISHER].subscribe() as queue:

@@ -71,12 +71,14 @@ def saved_row(db_path: Path, scope: str) -> resources.Resources | None:
 @pytest.mark.slow
 async def test_killed_during_set_up_then_restarted(tmp_path: Path, sandbox_url: str) -> None:
     """kill -9 with the meeting saved but no stream yet: the restart makes nothing twice."""
-    first_slot = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=16)
+    first_slot = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=22)
     db_path = tmp_path / "pasar.db"
     save(db_path, small_event(first_slot, slots=2, minutes=5))
     env = {
         "PASAR_SANDBOX_URL": sandbox_url,
-        "PASAR_PLATFORM_LEAD_MINUTES": "0.15",  # set-up starts ~5 s from now, once we watch
+        # Set-up starts ~10 s from now, once we watch (a loaded 2-core machine takes ~7 s
+        # to start the service).
+        "PASAR_PLATFORM_LEAD_MINUTES": "0.2",
         "PASAR_AUDIENCE_RATE": "0",
     }
     service = ServiceProcess(db_path, env=env)

@@ -94,6 +94,14 @@ def test_faults_did_not_cause_duplicate_creates(figures):
     assert figures["ok"]
 
 
+def test_report_shows_each_days_chat_transport(figures):
+    """With 10% faults the chat was streamed each day; reconnects and chat units per day."""
+    rows = figures["chat_transport"]
+    assert {row["date"] for row in rows} == {day["date"] for day in figures["days"]}
+    assert all("stream" in row["transports"] for row in rows)
+    assert all(row["chat_units"] > 0 for row in rows)
+
+
 def test_expected_holdings_follow_cancels():
     """Cancel 0 drops all of a code; cancel n takes n off; other viewers are untouched."""
 
