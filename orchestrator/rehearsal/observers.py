@@ -137,13 +137,15 @@ class ChromiumPages:
         self.executable, self.base_url, self.channels = executable, base_url, list(channels)
         self._playwright = self._browser = None
         self._pages: dict[str, object] = {}
+        self._timeout: type[Exception] = TimeoutError  # Playwright's, once started
 
     async def start(self) -> None:
         # Optional dependency: Playwright comes with the test extras; without it the
         # rehearsal watches overlays with websockets clients instead.
-        from playwright.async_api import async_playwright
+        from playwright import async_api
 
-        self._playwright = await async_playwright().start()
+        self._timeout = async_api.TimeoutError
+        self._playwright = await async_api.async_playwright().start()
         self._browser = await self._playwright.chromium.launch(
             executable_path=self.executable, args=CHROMIUM_ARGS
         )
@@ -155,14 +157,10 @@ class ChromiumPages:
 
     async def final_revs(self, published: Mapping[str, int], timeout: float) -> dict[str, int]:
         """The revision each page shows, once it shows ``published`` or ``timeout`` passed."""
-        from playwright.async_api import (
-            TimeoutError as PlaywrightTimeout,
-        )  # optional, as in start()
-
         revs = {}
         for channel, page in self._pages.items():
             shown = "rev => Number(document.body.dataset.rev || 0) >= rev"
-            with contextlib.suppress(PlaywrightTimeout):
+            with contextlib.suppress(self._timeout):
                 await page.wait_for_function(
                     shown, arg=published.get(channel, 0), timeout=timeout * 1000
                 )
