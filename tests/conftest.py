@@ -14,6 +14,20 @@ from orchestrator.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+def screenshots(*folders: str) -> Path:
+    """The folder a browser test saves its screenshots in (made if missing).
+
+    Some screenshots in test-artifacts/ are committed (the README shows them): only
+    ``PASAR_SCREENSHOTS=1`` rewrites them. Otherwise they go to test-artifacts/latest/,
+    which git ignores, so a test run leaves the working tree clean.
+    """
+    base = ARTIFACTS if os.environ.get("PASAR_SCREENSHOTS") == "1" else ARTIFACTS / "latest"
+    folder = base.joinpath(*folders)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture

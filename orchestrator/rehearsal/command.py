@@ -48,7 +48,8 @@ def run(args: argparse.Namespace, app_factory: AppFactory, out: TextIO = sys.std
     print("", file=out)
     print(
         f"{'LULUS' if data['ok'] else 'ADA MASALAH'}: {h['slots_aired']}/{h['slots']} slot tayang,"
-        f" paling telat {h['max_late_s']} s, pesanan {h['units_logged']}/{h['units_sent']} unit,"
+        f" paling telat {h['max_late_s']} s (timer mesin {h['max_timer_lag_ms']} ms nyata),"
+        f" pesanan {h['units_logged']}/{h['units_sent']} unit,"
         f" overlay {h['overlay_pages_at_final_rev']}/{h['overlay_pages']}, {h['problems']}"
         f" masalah, {data['real_seconds']} s nyata",
         file=out,

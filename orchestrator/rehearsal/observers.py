@@ -31,10 +31,20 @@ class AiredSlot:
     due: datetime
     seen: datetime
     end: datetime | None = None
+    woke: datetime | None = None  # the moment the rotation slept until, if its timer woke it
 
     @property
     def late_s(self) -> float:
         return (self.seen - self.due).total_seconds()
+
+    @property
+    def lag_s(self) -> float:
+        """Simulated seconds the timer fired after the moment the rotation asked for.
+
+        That share of ``late_s`` is the machine's: a scaled clock multiplies each real
+        millisecond a busy box takes to wake the loop by its speed.
+        """
+        return (self.seen - self.woke).total_seconds() if self.woke is not None else 0.0
 
 
 @dataclass
@@ -56,7 +66,7 @@ class SlotRecorder:
             return
         if state.slot.id not in self.aired:
             self.aired[state.slot.id] = AiredSlot(
-                state.slot.id, published.channel, state.start, now
+                state.slot.id, published.channel, state.start, now, woke=published.due
             )
 
 
@@ -70,6 +80,7 @@ class OverlayWatcher:
         self.received: dict[str, int] = {c: 0 for c in self.channels}
         self.snapshots: dict[str, int] = {c: 0 for c in self.channels}
         self._tasks: list[asyncio.Task] = []
+        self._received = asyncio.Event()
 
     def start(self) -> None:
         self._tasks = [asyncio.create_task(self._watch(c)) for c in self.channels]
@@ -80,6 +91,21 @@ class OverlayWatcher:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+    async def caught_up(self, revs: Mapping[str, int], timeout: float) -> None:
+        """Wait until every channel has seen ``revs``, or ``timeout`` real seconds pass.
+
+        The show's last update may still be on its way when the show ends; a page that
+        never gets it stays behind and the report says so.
+        """
+        deadline = asyncio.get_running_loop().time() + timeout
+        while any(self.last_rev[c] < revs.get(c, 0) for c in self.channels):
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                return
+            self._received.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._received.wait(), left)
 
     async def _watch(self, channel: str) -> None:
         url = f"ws://127.0.0.1:{self.port}/overlay/{channel}?layout=full&v=rehearsal"
@@ -97,6 +123,7 @@ class OverlayWatcher:
         self.received[channel] += 1
         self.snapshots[channel] += kind == "snapshot"
         self.last_rev[channel] = max(self.last_rev[channel], rev)
+        self._received.set()
 
 
 class ChromiumPages:
@@ -110,13 +137,15 @@ class ChromiumPages:
         self.executable, self.base_url, self.channels = executable, base_url, list(channels)
         self._playwright = self._browser = None
         self._pages: dict[str, object] = {}
+        self._timeout: type[Exception] = TimeoutError  # Playwright's, once started
 
     async def start(self) -> None:
         # Optional dependency: Playwright comes with the test extras; without it the
         # rehearsal watches overlays with websockets clients instead.
-        from playwright.async_api import async_playwright
+        from playwright import async_api
 
-        self._playwright = await async_playwright().start()
+        self._timeout = async_api.TimeoutError
+        self._playwright = await async_api.async_playwright().start()
         self._browser = await self._playwright.chromium.launch(
             executable_path=self.executable, args=CHROMIUM_ARGS
         )
@@ -126,9 +155,15 @@ class ChromiumPages:
             self._pages[channel] = page
         lower_priority(descendants(os.getpid()))
 
-    async def final_revs(self) -> dict[str, int]:
+    async def final_revs(self, published: Mapping[str, int], timeout: float) -> dict[str, int]:
+        """The revision each page shows, once it shows ``published`` or ``timeout`` passed."""
         revs = {}
         for channel, page in self._pages.items():
+            shown = "rev => Number(document.body.dataset.rev || 0) >= rev"
+            with contextlib.suppress(self._timeout):
+                await page.wait_for_function(
+                    shown, arg=published.get(channel, 0), timeout=timeout * 1000
+                )
             value = await page.evaluate("document.body.dataset.rev || '0'")
             revs[channel] = int(value)
         return revs

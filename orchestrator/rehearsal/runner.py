@@ -37,6 +37,9 @@ FINISH_GRACE = timedelta(minutes=3)
 # How long after a day's end a skip waits for a chat poller still reading the day's last
 # messages: the platforms serve an ended chat for 10 minutes, then refuse it.
 DRAIN_LIMIT = timedelta(minutes=12)
+# Real seconds the overlay pages get to show the show's last update once it has ended:
+# a busy machine delays delivery by a moment, a page that lost the update never gets it.
+CATCH_UP_S = 10.0
 
 
 class RehearsalError(Exception):
@@ -127,7 +130,7 @@ async def rehearse(
         clock.skip_to(ready_at)
         run = await _play(app, options, loaded, db_path, progress)
         if pages is not None:
-            run.browser_revs = await pages.final_revs()
+            run.browser_revs = await pages.final_revs(run.published_revs, CATCH_UP_S)
         return run
     finally:
         if pages is not None:
@@ -182,6 +185,8 @@ async def _play(app, options: Options, loaded: LoadResult, db_path: Path, progre
         ticks += 1
         await asyncio.sleep(0.1)
     await _settle(app)
+    hub_revs = {c: app[HUB].snapshot(c)["rev"] for c in rotation.channels}
+    await watcher.caught_up(hub_revs, CATCH_UP_S)
     await watcher.stop()
     run.finished_real = time.monotonic()
     run.published_revs = {c: app[HUB].snapshot(c)["rev"] for c in rotation.channels}

@@ -249,13 +249,18 @@ async def test_scaled_clock_skip_to_wakes_sleepers():
 
 async def test_scaled_clock_skip_short_of_the_moment_keeps_sleeping():
     """A skip that stops before a sleeper's moment leaves it asleep until then."""
-    clock = ScaledClock(datetime.now(UTC), START, 1000)
+    # Real time is the test's: 2 simulated seconds are 2 real ms at 1000x, less than a
+    # busy box may take between two turns of the loop, so it must not pass on its own.
+    real = ManualClock(START)
+    clock = ScaledClock(START, START, 1000, real=real)
     task = asyncio.create_task(clock.sleep_until(START + timedelta(hours=10, seconds=2)))
     await settle()
     clock.skip_to(START + timedelta(hours=10))
     await settle()
     assert not task.done()
-    await asyncio.wait_for(task, 1)  # the 2 simulated seconds left take ~2 ms
+    real.advance(timedelta(milliseconds=2))  # the 2 simulated seconds left
+    await asyncio.wait_for(task, 1)
+    assert clock.now() == START + timedelta(hours=10, seconds=2)
 
 
 async def test_scaled_clock_wake_event_ends_the_sleep_early():

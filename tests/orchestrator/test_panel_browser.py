@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from aiohttp import web
 from playwright.async_api import async_playwright, expect
 
 from orchestrator.app import create_app
-from tests.conftest import CHROMIUM_ARGS
+from tests.conftest import CHROMIUM_ARGS, screenshots
 from tests.orchestrator.helpers import save, small_event
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 pytestmark = pytest.mark.browser
 
 
@@ -47,8 +45,7 @@ async def test_host_presses_next_and_the_countdown_changes(base_url, chromium):
             re.compile(r"1[78]:\d\d"), timeout=1000
         )
         await expect(card.locator(".ch-log li")).to_have_count(1)
-        ARTIFACTS.mkdir(exist_ok=True)
-        await page.screenshot(path=str(ARTIFACTS / "panel-phone.png"), full_page=True)
+        await page.screenshot(path=str(screenshots() / "panel-phone.png"), full_page=True)
         width = await page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, "the panel must not scroll sideways on a phone"
         await browser.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -13,9 +12,8 @@ from kernel.keys import ON_AIR_NOW
 from orchestrator.app import create_app
 from schedules import store
 from schedules.model import Channel, Event, Product, Slot, Vendor
-from tests.conftest import CHROMIUM_ARGS
+from tests.conftest import CHROMIUM_ARGS, screenshots
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
 ANDROID = (
     "Mozilla/5.0 (Linux; Android 13; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko)"
@@ -102,7 +100,6 @@ async def test_landing_fits_a_phone(chromium, base_url):
     """At 390x844 the landing page has no horizontal scroll, big buttons and only local assets."""
     from playwright.async_api import async_playwright
 
-    ARTIFACTS.mkdir(exist_ok=True)
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         context = await browser.new_context(
@@ -120,7 +117,7 @@ async def test_landing_fits_a_phone(chromium, base_url):
             ".landing-button.wa", "el => getComputedStyle(el).backgroundColor"
         )
         assert wa_colour == "rgb(31, 122, 69)", "landing.css did not load (CSP or path)"
-        await page.screenshot(path=str(ARTIFACTS / "landing.png"), full_page=True)
+        await page.screenshot(path=str(screenshots() / "landing.png"), full_page=True)
         await page.goto(f"{base_url}/o/K02")
         await check_fits_phone(page)
         await page.goto(f"{base_url}/o/Z99")

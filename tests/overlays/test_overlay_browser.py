@@ -7,7 +7,6 @@ import re
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -21,11 +20,10 @@ from overlays.hub import Hub
 from overlays.state import HostOverlay, OnAir, OverlaySettings, build_state
 from schedules import store
 from schedules.model import Channel, Event, Product, Slot, Vendor
-from tests.conftest import CHROMIUM_ARGS
+from tests.conftest import CHROMIUM_ARGS, screenshots
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 OVERLAY = OverlaySettings(base_url="https://pasar.example")
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -118,8 +116,7 @@ async def test_page_shows_the_snapshot(served):
     # The page's CSP forbids eval, so wait through promises rather than wait_for_function.
     await page.evaluate("() => document.querySelector('#card .card-qr').decode()")  # QR loads
     await page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished))")
-    ARTIFACTS.mkdir(exist_ok=True)
-    await page.screenshot(path=str(ARTIFACTS / "overlay.png"), omit_background=True)
+    await page.screenshot(path=str(screenshots() / "overlay.png"), omit_background=True)
 
 
 async def test_body_is_transparent_without_scrollbars(served):

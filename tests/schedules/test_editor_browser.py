@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,11 +15,10 @@ from orchestrator.app import create_app
 from orchestrator.settings import Settings
 from schedules import store
 from schedules.model import Channel, Event, Product, Slot, Vendor
-from tests.conftest import CHROMIUM_ARGS
+from tests.conftest import CHROMIUM_ARGS, screenshots
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2027, 2, 15, 8, 0, tzinfo=UTC)  # 15:00 WIB
 
@@ -66,7 +64,6 @@ async def base_url(settings: Settings):
 
 async def test_organiser_moves_a_slot_on_a_phone(base_url: str, chromium: str):
     """Log in by link, move Kopi's slot through the form, and see it moved on the schedule."""
-    ARTIFACTS.mkdir(exist_ok=True)
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         page = await browser.new_page(viewport={"width": 390, "height": 844})
@@ -85,7 +82,7 @@ async def test_organiser_moves_a_slot_on_a_phone(base_url: str, chromium: str):
         order = await page.locator("li.slot").evaluate_all("els => els.map(e => e.id)")
         assert order == ["slot-sapa", "slot-batik", "slot-kopi"]
         assert await _no_sideways_scroll(page)
-        await page.screenshot(path=str(ARTIFACTS / "editor.png"), full_page=True)
+        await page.screenshot(path=str(screenshots() / "editor.png"), full_page=True)
         for path in ("/editor/products", "/editor/vendors", "/editor/slots/batik"):
             await page.goto(base_url + path)
             assert await _no_sideways_scroll(page), path

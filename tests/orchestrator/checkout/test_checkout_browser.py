@@ -14,7 +14,6 @@ import re
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -24,14 +23,13 @@ from playwright.async_api import BrowserContext, Page, async_playwright, expect
 
 from kernel.keys import POLLERS, SANDBOX
 from orchestrator.app import create_app
-from tests.conftest import CHROMIUM_ARGS
+from tests.conftest import CHROMIUM_ARGS, screenshots
 from tests.orchestrator.checkout.conftest import paying_event
 from tests.orchestrator.checkout.emv import crc_ok, tlv
 from tests.orchestrator.helpers import save
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "checkout"
 PHONE = dict(
     viewport={"width": 390, "height": 844}, device_scale_factor=1, is_mobile=True,
     has_touch=True, locale="id-ID", timezone_id="Asia/Jakarta",
@@ -78,9 +76,8 @@ async def phone(browser) -> tuple[BrowserContext, Page]:
 
 async def shot(page: Page, name: str, full: bool = True) -> None:
     """A phone-size screenshot for the closing note, in 64 colours to keep it small."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
     image = Image.open(io.BytesIO(await page.screenshot(full_page=full)))
-    image.convert("RGB").quantize(64).save(SHOTS / f"{name}.png", optimize=True)
+    image.convert("RGB").quantize(64).save(screenshots("checkout") / f"{name}.png", optimize=True)
 
 
 def rupiah_value(text: str) -> int:

@@ -16,8 +16,9 @@ import pytest
 
 from kernel.db import open_db
 from orchestrator.platforms import resources
+from schedules.model import Event
 from tests.orchestrator.helpers import save, small_event
-from tests.orchestrator.service_process import ROOT, ServiceProcess, free_port
+from tests.orchestrator.service_process import ROOT, ServiceProcess, free_port, logged_in
 
 KINDS = ("zoomMeeting", "liveBroadcast", "liveStream")
 
@@ -68,17 +69,35 @@ def saved_row(db_path: Path, scope: str) -> resources.Resources | None:
     return rows[0] if rows else None
 
 
+async def move_show(url: str, event: Event, first_slot: datetime) -> None:
+    """Move the show's slots to begin at ``first_slot``, as an organiser does in the editor."""
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(cookie_jar=jar) as session:
+        csrf = await logged_in(session, url, token="org-token")
+        for slot in sorted(event.slots, key=lambda s: s.start):
+            start = first_slot + (slot.start - event.slots[0].start)
+            end = start + (slot.end - slot.start)
+            local_start, local_end = start.astimezone(event.tz), end.astimezone(event.tz)
+            body = {"date": local_start.date().isoformat(),
+                    "start": local_start.strftime("%H:%M:%S"),
+                    "end": local_end.strftime("%H:%M:%S")}  # fmt: skip
+            move = f"{url}/api/editor/slots/{slot.id}/move"
+            async with session.post(move, json=body, headers={"X-CSRF-Token": csrf}) as resp:
+                assert resp.status == 200, await resp.text()
+
+
 @pytest.mark.slow
 async def test_killed_during_set_up_then_restarted(tmp_path: Path, sandbox_url: str) -> None:
     """kill -9 with the meeting saved but no stream yet: the restart makes nothing twice."""
-    first_slot = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=22)
+    # The show is saved hours away and moved near once the service answers: start-up
+    # takes from 1 to 10 s as the machine is idle or busy, and set-up must begin after it.
+    far = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=3)
+    event = small_event(far, slots=2, minutes=5)
     db_path = tmp_path / "pasar.db"
-    save(db_path, small_event(first_slot, slots=2, minutes=5))
+    save(db_path, event)
     env = {
         "PASAR_SANDBOX_URL": sandbox_url,
-        # Set-up starts ~10 s from now, once we watch (a loaded 2-core machine takes ~7 s
-        # to start the service).
-        "PASAR_PLATFORM_LEAD_MINUTES": "0.2",
+        "PASAR_PLATFORM_LEAD_MINUTES": "0.15",  # set-up begins 9 s before the first slot
         "PASAR_AUDIENCE_RATE": "0",
     }
     service = ServiceProcess(db_path, env=env)
@@ -94,6 +113,8 @@ async def test_killed_during_set_up_then_restarted(tmp_path: Path, sandbox_url: 
 
     try:
         await service.start()
+        first_slot = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=16)
+        await move_show(service.url, event, first_slot)  # set-up begins ~7 s from now
         assert saved_row(db_path, scope) is None, "set-up must not have begun yet"
         await wait_for(mid_set_up, timeout=30, every=0.001)
         service.kill()
