@@ -337,25 +337,3 @@ def _reopen(db: Database, row: ParcelRow, fixed: list[int], a: Act, now: datetim
                 note=f"{text}. Pesanannya pindah ke paket yang masih terbuka.")  # fmt: skip
         _update(db, other[0], stamp, note=text)
     return moved
-
-
-# -- the organisers' view ----------------------------------------------------------------
-
-
-def sales_rows(db: Database) -> list[tuple[str, str, int, int]]:
-    """(vendor id, status, parcels, Rupiah) over every parcel."""
-    return db.execute(
-        "SELECT vendor_id, status, COUNT(*), COALESCE(SUM(total_idr), 0) FROM parcels"
-        " GROUP BY vendor_id, status"
-    ).fetchall()
-
-
-def late_paid(db: Database, confirmed_before: datetime) -> dict[str, int]:
-    """Per vendor, the paid or packed parcels the vendor confirmed before the moment given."""
-    rows = db.execute(
-        "SELECT p.vendor_id, COUNT(*) FROM parcels p WHERE p.status IN ('paid', 'packed')"
-        " AND (SELECT MAX(e.at_utc) FROM parcel_events e WHERE e.parcel_id = p.id"
-        " AND e.kind = 'confirm') < ? GROUP BY p.vendor_id",
-        [utc_iso(confirmed_before)],
-    )
-    return dict(rows.fetchall())
