@@ -1,11 +1,14 @@
 """The organisers' sales desk: filters, money per vendor and in total, buyers by province
-and kabupaten/kota, who may see buyers' details,"""
+and kabupaten/kota, who may see buyers' details, and the parcels' CSV for Excel."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, date, datetime, timedelta
 
 from orchestrator.checkout.model import Details
+from orchestrator.cli import main
 from orchestrator.fulfilment.sales import (
     ABROAD_PLACE,
     PICKUP_PLACE,
@@ -23,6 +26,7 @@ from tests.orchestrator.fulfilment.conftest import act, buyer
 T = datetime(2027, 2, 15, 8, 30, tzinfo=UTC)
 MALANG = {**ADDRESS, "name": "Sari", "whatsapp": "0813 1111 2222", "regency": "Kota Malang",
           "district": "Klojen", "postal_code": "65111", "street": "Jl. Ijen 9"}  # fmt: skip
+FORMULA = '=HYPERLINK("http://evil.example","klik")'
 
 
 def fact(i, vendor="v0", status="paid", idr=10_000, confirmed=None, day=0, **buyer) -> ParcelFact:
@@ -95,6 +99,7 @@ async def test_filters_money_and_provinces_on_the_page(client):
     assert 'data-money="paid">Rp 88.000<' in page and 'data-vendor="v1"' not in page
     page = await (await client.get("/orders/paket?province=Jawa+Timur")).text()
     assert 'data-regency="Kabupaten Jember"' in page and 'data-regency="Kota Malang"' in page
+    assert 'href="/orders/paket.csv?province=Jawa+Timur"' in page
 
 
 async def test_hosts_see_no_buyers_details(client):
@@ -102,7 +107,7 @@ async def test_hosts_see_no_buyers_details(client):
     WhatsApp number or address."""
     await _two_buyers(client)
     await login(client, "host")
-    for path in ("/orders/paket", "/orders/paket?vendor=v0"):
+    for path in ("/orders/paket", "/orders/paket.csv", "/orders/paket?vendor=v0"):
         resp = await client.get(path)
         body = await resp.text()
         assert resp.status == 403, path
@@ -110,3 +115,47 @@ async def test_hosts_see_no_buyers_details(client):
     body = await (await client.get("/orders")).text()
     assert "1234567890" not in body and "3111122" not in body
     assert "Kalimantan" not in body and "Ijen" not in body
+
+
+def _read(data: bytes) -> list[dict]:
+    assert data.startswith(b"\xef\xbb\xbf"), "Excel needs the BOM to read UTF-8"
+    return list(csv.DictReader(io.StringIO(data[3:].decode("utf-8"), newline="")))
+
+
+async def test_csv_defuses_formulas_and_round_trips_rupiah(client):
+    """The parcels' CSV opens in Python's csv reader with one row per parcel, whole
+    Rupiah as integers, the buyer's WhatsApp and address, and a buyer named like a
+    formula defused with an apostrophe; the page's filters apply."""
+    await _two_buyers(client)
+    await buyer(client, "a3", 20, order="K01 1", address={**MALANG, "name": FORMULA}, pay=None)
+    await login(client, "organiser")
+    resp = await client.get("/orders/paket.csv")
+    assert resp.headers["Content-Type"].startswith("text/csv")
+    assert 'filename="paket.csv"' in resp.headers["Content-Disposition"]
+    rows = _read(await resp.read())
+    assert [r["penjual_id"] for r in rows] == ["v0", "v1", "v0"]
+    budi, sari, evil = rows
+    assert (int(budi["total"]), budi["total_rp"], budi["status"]) == (88_000, "Rp 88.000", "paid")
+    assert budi["isi"] == "K01 Kopi 0 x2" and int(budi["jumlah_barang"]) == 2
+    assert budi["whatsapp"] == "6281234567890" and budi["alamat"] == ADDRESS["street"]
+    assert (budi["metode"], budi["terlambat_kirim"]) == ("QRIS", "tidak")
+    assert (sari["kabupaten_kota"], sari["provinsi"], sari["status"]) == (
+        "Kota Malang", "Jawa Timur", "unpaid")  # fmt: skip
+    assert isinstance(int(sari["total"]), int)
+    assert evil["pembeli"] == "'" + FORMULA
+    assert all(not v.startswith(("=", "+", "@")) for r in rows for v in r.values())
+    rows = _read(await (await client.get("/orders/paket.csv?vendor=v1")).read())
+    assert [r["pembeli"] for r in rows] == ["Sari"]
+
+
+async def test_cli_writes_the_parcels_csv(client, settings, tmp_path, capsys):
+    """``pasar-live orders export --parcels`` writes the same bytes as /orders/paket.csv."""
+    await _two_buyers(client)
+    await login(client, "organiser")
+    served = await (await client.get("/orders/paket.csv?vendor=v0")).read()
+    out = tmp_path / "paket.csv"
+    argv = ["orders", "export", "--parcels", "--vendor", "v0", "--out", str(out),
+            "--db", str(settings.db)]  # fmt: skip
+    assert main(argv) == 0
+    assert out.read_bytes() == served
+    assert "1 paket" in capsys.readouterr().err
