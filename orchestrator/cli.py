@@ -14,6 +14,7 @@ from kernel.db import open_db
 from kernel.errors import PasarError
 from orchestrator.chat.parse_command import run_parse_chat
 from orchestrator.checkout import purge_command, qris_command
+from orchestrator.fulfilment import sales_csv as parcels_export
 from orchestrator.orders import export as orders_export
 from orchestrator.platforms import auth_command
 from orchestrator.rehearsal import command as rehearse_command
@@ -118,6 +119,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         db_path = load_settings({"db": args.db}).db
         return report_command.run(args, db_path, RealClock(), sys.stdout, sys.stderr)
     if args.command == "orders":
+        if args.parcels:
+            return parcels_export.run_cli(args, RealClock().now())
         return orders_export.run_cli(args)
     return _dispatch_db(args)
 

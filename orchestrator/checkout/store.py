@@ -47,7 +47,13 @@ def new_buyer(db: Database, now: datetime) -> tuple[int, str]:
     return cursor.lastrowid, secret
 
 
-_DETAIL_FIELDS = tuple(Details.__dataclass_fields__)
+# The buyer's details as columns of ``buyers`` (the vendor's desk reads them too).
+DETAIL_COLUMNS = tuple(Details.__dataclass_fields__)
+
+
+def details_from_row(values: Sequence) -> Details:
+    """A buyer's details from their ``DETAIL_COLUMNS`` values (empty ones take defaults)."""
+    return Details(**{k: v for k, v in zip(DETAIL_COLUMNS, values, strict=True) if v})
 
 
 def buyer_by_secret(db: Database, secret: str) -> Buyer | None:
@@ -55,7 +61,7 @@ def buyer_by_secret(db: Database, secret: str) -> Buyer | None:
     if not secret or len(secret) > 100:
         return None
     row = db.execute(
-        f"SELECT id, csrf, {', '.join(_DETAIL_FIELDS)} FROM buyers WHERE secret_hash = ?",
+        f"SELECT id, csrf, {', '.join(DETAIL_COLUMNS)} FROM buyers WHERE secret_hash = ?",
         [secret_hash(secret)],
     ).fetchone()
     if row is None:
@@ -65,7 +71,7 @@ def buyer_by_secret(db: Database, secret: str) -> Buyer | None:
 
 def buyer_by_id(db: Database, buyer_id: int) -> Buyer:
     row = db.execute(
-        f"SELECT id, csrf, {', '.join(_DETAIL_FIELDS)} FROM buyers WHERE id = ?", [buyer_id]
+        f"SELECT id, csrf, {', '.join(DETAIL_COLUMNS)} FROM buyers WHERE id = ?", [buyer_id]
     ).fetchone()
     if row is None:
         raise NotFound(f"pembeli #{buyer_id} tidak ada")
@@ -73,7 +79,7 @@ def buyer_by_id(db: Database, buyer_id: int) -> Buyer:
 
 
 def _buyer(db: Database, row: tuple) -> Buyer:
-    details = Details(**{k: v for k, v in zip(_DETAIL_FIELDS, row[2:], strict=True) if v})
+    details = details_from_row(row[2:])
     authors = tuple(
         db.execute(
             "SELECT platform, author_id, COALESCE(author_name, '') FROM buyer_authors"
@@ -129,24 +135,26 @@ def buyers_of_orders(db: Database, order_ids: Sequence[int]) -> set[int]:
 
 # -- parcels ----------------------------------------------------------------------------
 
-_PARCEL_FIELDS = ("id", "buyer_id", "vendor_id", "status", "method", "transfer_code",
+# The columns of ``parcels`` in ``ParcelRow`` order: read them, then ``parcel_from_row``.
+PARCEL_COLUMNS = ("id", "buyer_id", "vendor_id", "status", "method", "transfer_code",
                   "items_idr", "shipping_idr", "total_idr", "weight_g", "courier", "resi",
                   "note", "created_utc", "updated_utc")  # fmt: skip
 
 
-def _parcel(r: tuple) -> ParcelRow:
+def parcel_from_row(r: Sequence) -> ParcelRow:
+    """A ``ParcelRow`` from the values of ``PARCEL_COLUMNS``, in that order."""
     return ParcelRow(*r[:13], parse_utc(r[13]), parse_utc(r[14]))
 
 
 def parcels_of(db: Database, buyer_id: int) -> list[ParcelRow]:
-    sql = f"SELECT {', '.join(_PARCEL_FIELDS)} FROM parcels WHERE buyer_id = ? ORDER BY id"
-    return [_parcel(r) for r in db.execute(sql, [buyer_id])]
+    sql = f"SELECT {', '.join(PARCEL_COLUMNS)} FROM parcels WHERE buyer_id = ? ORDER BY id"
+    return [parcel_from_row(r) for r in db.execute(sql, [buyer_id])]
 
 
 def parcel(db: Database, parcel_id: int) -> ParcelRow | None:
-    sql = f"SELECT {', '.join(_PARCEL_FIELDS)} FROM parcels WHERE id = ?"
+    sql = f"SELECT {', '.join(PARCEL_COLUMNS)} FROM parcels WHERE id = ?"
     row = db.execute(sql, [parcel_id]).fetchone()
-    return _parcel(row) if row else None
+    return parcel_from_row(row) if row else None
 
 
 @dataclass(frozen=True)
@@ -210,7 +218,7 @@ def sync_open(
                     [buyer_id, want.vendor_id, UNPAID, code, want.items_idr, want.shipping_idr,
                      total, want.weight_g, stamp, stamp],
                 )  # fmt: skip
-                _event(db, cursor.lastrowid, stamp, "sistem", "opened", None, UNPAID, None)
+                record_event(db, cursor.lastrowid, stamp, "sistem", "opened", None, UNPAID, None)
             elif (row[2], row[3]) != (want.items_idr, want.shipping_idr) or total + row[1] in taken:
                 code = row[1] if total + row[1] not in taken else pick_transfer_code(total, taken)
                 db.execute(
@@ -234,7 +242,11 @@ def _transfer_amounts(db: Database, vendor_id: str, other_than: int | None) -> s
     return {r[0] for r in rows}
 
 
-def _event(db, parcel_id, stamp, by, kind, status_from, status_to, note) -> None:
+def record_event(
+    db: Database, parcel_id: int, stamp: str, by: str, kind: str,
+    status_from: str | None, status_to: str | None, note: str | None,
+) -> None:  # fmt: skip
+    """Add one line to the parcel's history (inside the caller's transaction)."""
     db.execute(
         "INSERT INTO parcel_events (parcel_id, at_utc, by, kind, status_from, status_to, note)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -305,7 +317,7 @@ def claim_paid(db: Database, claim: PaidClaim, now: datetime) -> tuple[ParcelRow
             [row.id, claim.method, claim.amount_idr, stamp, claim.proof_file, claim.proof_type,
              claim.request_id],
         )  # fmt: skip
-        _event(db, row.id, stamp, BUYER_BY, "paid_claimed", UNPAID, CLAIMED,
+        record_event(db, row.id, stamp, BUYER_BY, "paid_claimed", UNPAID, CLAIMED,
                f"{claim.method} {claim.amount_idr}")  # fmt: skip
         return parcel(db, row.id) or row, [o.id for o in fresh]
 

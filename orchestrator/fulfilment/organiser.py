@@ -7,14 +7,17 @@ receipts and vendors' links are the organisers' business.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from urllib.parse import urlencode
+
 from aiohttp import web
 
 from kernel.errors import Forbidden
 from kernel.keys import FULFILMENT, ORDER_DESK, PUBLISHER, ROLE, STORE
 from kernel.web import render
 from orchestrator.checkout.model import PARCEL_LABELS, PARCEL_STATUSES
-from orchestrator.fulfilment import sales
-from orchestrator.fulfilment import store as desk_store
+from orchestrator.fulfilment import sales, sales_store
+from orchestrator.fulfilment import sales_csv as sales_csv_mod
 from orchestrator.fulfilment.pages import VENDOR_HEADERS, _image
 from orchestrator.fulfilment.service import TOPIC
 
@@ -45,18 +48,68 @@ async def reissue_link(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"/orders#tautan-{vendor_id}", headers=VENDOR_HEADERS)
 
 
-async def sales_page(request: web.Request) -> web.Response:
-    """Parcels by vendor and status with Rupiah totals; vendors slow to ship flagged."""
-    _organiser_only(request)
+async def _facts(request: web.Request):
+    """The event, the filter from the query, the parcels it keeps and the late cut-off."""
     fulfil = request.config_dict[FULFILMENT]
     event = fulfil.event
     names = {v.id: v.name for v in event.vendors} if event else {}
+    chosen = sales.parse_filter(request.query, names)
     before = fulfil.clock.now() - sales.LATE_AFTER
-    rows = await request.config_dict[STORE].run(desk_store.sales_rows)
-    late = await request.config_dict[STORE].run(desk_store.late_paid, before)
-    vendors, total = sales.summarise(names, rows, late)
-    response = render(request, "orders_parcels.html", vendors=vendors, total=total,
-                      statuses=PARCEL_STATUSES, labels=PARCEL_LABELS,
-                      late_hours=int(sales.LATE_AFTER.total_seconds() // 3600))  # fmt: skip
+    facts = await request.config_dict[STORE].run(sales_store.parcel_facts)
+    return names, chosen, before, facts
+
+
+async def sales_page(request: web.Request) -> web.Response:
+    """The sales desk: parcels by vendor and status with Rupiah totals, vendors slow to
+    ship flagged, buyers by province; filtered by vendor, status, day and "late only"."""
+    _organiser_only(request)
+    names, chosen, before, facts = await _facts(request)
+    days = sorted({f.day for f in facts})
+    picked = sales.filtered(facts, chosen, before)
+    vendors, total = sales.summarise_facts(names, picked, before)
+    # The province table ignores the province filter itself: it is how one picks it.
+    unplaced = sales.filtered(facts, replace(chosen, province=""), before)
+    response = render(
+        request, "orders_parcels.html", vendors=vendors, total=total, names=names,
+        statuses=PARCEL_STATUSES, labels=PARCEL_LABELS, chosen=chosen, days=days,
+        provinces=sales.by_place(unplaced),
+        regencies=sales.by_place(picked, chosen.province) if chosen.province else [],
+        parcels=picked[-PARCEL_LIST:][::-1], shown=min(len(picked), PARCEL_LIST),
+        count=len(picked), region=sales.region, before=before, query=_query(chosen),
+        base_query=_query(replace(chosen, province="")),
+        late_hours=int(sales.LATE_AFTER.total_seconds() // 3600),
+    )  # fmt: skip
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+PARCEL_LIST = 50  # the newest parcels listed on the page; the CSV has them all
+
+
+def _query(chosen: sales.SalesFilter) -> str:
+    """The filter as a query string, for the CSV link."""
+    pairs = {"vendor": chosen.vendor, "status": chosen.status,
+             "day": chosen.day.isoformat() if chosen.day else "",
+             "late": "1" if chosen.late_only else "", "province": chosen.province}  # fmt: skip
+    return urlencode({k: v for k, v in pairs.items() if v})
+
+
+async def sales_csv(request: web.Request) -> web.Response:
+    """The parcels the same filters pick, one row each, as CSV for Excel (organisers)."""
+    _organiser_only(request)
+    fulfil = request.config_dict[FULFILMENT]
+    names = {v.id: v.name for v in fulfil.event.vendors} if fulfil.event else {}
+    chosen = sales.parse_filter(request.query, names)
+    name = sales_csv_mod.filename(chosen.vendor)
+    data, _ = await request.config_dict[STORE].run(
+        sales_csv_mod.export_csv, chosen, fulfil.clock.now()
+    )
+    return web.Response(
+        body=data,
+        content_type="text/csv",
+        charset="utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )

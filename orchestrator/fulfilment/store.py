@@ -21,9 +21,8 @@ from orchestrator.fulfilment import rules
 from orchestrator.orders import store as order_store
 from orchestrator.orders.model import CONFIRMED, NEW, PAID, SHIPPED
 
-_PARCEL_SQL = ", ".join(f"p.{f}" for f in checkout_store._PARCEL_FIELDS)
-_DETAIL_FIELDS = tuple(Details.__dataclass_fields__)
-_BUYER_SQL = ", ".join(f"b.{f}" for f in _DETAIL_FIELDS)
+_PARCEL_SQL = ", ".join(f"p.{f}" for f in checkout_store.PARCEL_COLUMNS)
+_BUYER_SQL = ", ".join(f"b.{f}" for f in checkout_store.DETAIL_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -94,8 +93,11 @@ def vendor_parcels(
         args,
     ).fetchall()
     parts = _Parts()
-    width = len(checkout_store._PARCEL_FIELDS)
-    parcels = [(checkout_store._parcel(r[:width]), _details(r[width:])) for r in rows]
+    width = len(checkout_store.PARCEL_COLUMNS)
+    parcels = [
+        (checkout_store.parcel_from_row(r[:width]), checkout_store.details_from_row(r[width:]))
+        for r in rows
+    ]
     chosen = [row.id for row, _ in parcels]
     if chosen:
         _fixed_lines(db, chosen, parts)
@@ -113,10 +115,6 @@ def vendor_parcel(db: Database, vendor_id: str, parcel_id: int) -> DeskParcel:
     if row is None or row.vendor_id != vendor_id:
         raise NotFound("Paket tidak ada (parcel not found).")
     return vendor_parcels(db, vendor_id, [parcel_id])[0]
-
-
-def _details(values: Sequence) -> Details:
-    return Details(**{k: v for k, v in zip(_DETAIL_FIELDS, values, strict=True) if v})
 
 
 def _line(r: Sequence) -> DeskLine:
@@ -281,7 +279,7 @@ def act(db: Database, a: Act, now: datetime) -> Done:
             )
         to_cancel = tuple(fixed)
         _update(db, row.id, stamp, status=to, note=a.reason)
-    checkout_store._event(db, row.id, stamp, a.by, a.action, row.status, to, note)
+    checkout_store.record_event(db, row.id, stamp, a.by, a.action, row.status, to, note)
     return Done(checkout_store.parcel(db, row.id) or row, tuple(moved), to_cancel)
 
 
@@ -339,25 +337,3 @@ def _reopen(db: Database, row: ParcelRow, fixed: list[int], a: Act, now: datetim
                 note=f"{text}. Pesanannya pindah ke paket yang masih terbuka.")  # fmt: skip
         _update(db, other[0], stamp, note=text)
     return moved
-
-
-# -- the organisers' view ----------------------------------------------------------------
-
-
-def sales_rows(db: Database) -> list[tuple[str, str, int, int]]:
-    """(vendor id, status, parcels, Rupiah) over every parcel."""
-    return db.execute(
-        "SELECT vendor_id, status, COUNT(*), COALESCE(SUM(total_idr), 0) FROM parcels"
-        " GROUP BY vendor_id, status"
-    ).fetchall()
-
-
-def late_paid(db: Database, confirmed_before: datetime) -> dict[str, int]:
-    """Per vendor, the paid or packed parcels the vendor confirmed before the moment given."""
-    rows = db.execute(
-        "SELECT p.vendor_id, COUNT(*) FROM parcels p WHERE p.status IN ('paid', 'packed')"
-        " AND (SELECT MAX(e.at_utc) FROM parcel_events e WHERE e.parcel_id = p.id"
-        " AND e.kind = 'confirm') < ? GROUP BY p.vendor_id",
-        [utc_iso(confirmed_before)],
-    )
-    return dict(rows.fetchall())

@@ -32,4 +32,5 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/v/{token}/label", pages.labels_page)
     app.router.add_get(r"/orders/bukti/{payment_id:\d+}", organiser.proof)
     app.router.add_get("/orders/paket", organiser.sales_page)
+    app.router.add_get("/orders/paket.csv", organiser.sales_csv)
     app.router.add_post("/orders/vendor-links/{vendor_id}/reissue", organiser.reissue_link)

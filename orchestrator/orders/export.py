@@ -103,10 +103,15 @@ def orders_command(db_path: Path, vendor: str | None, out: Path | None) -> int:
 
 
 def add_cli(sub) -> None:
-    """Register ``pasar-live orders export [--vendor ID] [--out FILE] [--db PATH]``."""
+    """Register ``pasar-live orders export [--parcels] [--vendor ID] [--out FILE] [--db PATH]``."""
     orders = sub.add_parser("orders", help="pesanan dari chat (orders)")
     commands = orders.add_subparsers(dest="orders_command", required=True)
     exp = commands.add_parser("export", help="ekspor pesanan ke CSV (export orders as CSV)")
+    exp.add_argument(
+        "--parcels",
+        action="store_true",
+        help="paket (satu baris per paket) dan bukan pesanan (parcels, not orders)",
+    )
     exp.add_argument("--vendor", help="hanya pesanan penjual ini (only this vendor id)")
     exp.add_argument("--out", type=Path, help="file CSV tujuan (default: layar / stdout)")
     exp.add_argument("--db", type=Path, help="file SQLite (default ./data/pasar.db, PASAR_DB)")

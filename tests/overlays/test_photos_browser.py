@@ -15,12 +15,11 @@ from orchestrator.app import create_app
 from orchestrator.settings import Settings
 from overlays.state import HostOverlay, OnAir, build_state
 from schedules.startup import EXAMPLE_EVENT
-from tests.conftest import CHROMIUM_ARGS
+from tests.conftest import CHROMIUM_ARGS, screenshots
 from tests.overlays.photo_event import photo_event
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "photos"
 PHONE = {"width": 390, "height": 844}
 
 # What the browser made of an <img>: loaded, decoded and laid out at a real size.
@@ -77,7 +76,7 @@ async def test_order_page_photo_loads_on_a_phone(chromium: str, served) -> None:
     for missing thumbnails, and nothing errs or leaves our origin."""
     app, base = served
     pid = app[SCHEDULE].current().event.product("K01").photo_id
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    artifacts = screenshots("photos")
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         page = await browser.new_page(viewport=PHONE, is_mobile=True, device_scale_factor=2)
@@ -90,7 +89,7 @@ async def test_order_page_photo_loads_on_a_phone(chromium: str, served) -> None:
         assert round(photo["height"]) == round(photo["width"])
         thumb = await page.locator(".landing-list img.landing-thumb").evaluate(IMAGE)
         assert thumb["natural"] == 120 and round(thumb["width"]) == 40
-        await page.screenshot(path=str(ARTIFACTS / "order-link-k01.png"), full_page=True)
+        await page.screenshot(path=str(artifacts / "order-link-k01.png"), full_page=True)
         await page.goto(f"{base}/o/T01")  # no photo: the tile, with the initials
         tile = page.locator(".landing-photo .photo-tile")
         await expect(tile).to_have_text("TS")
@@ -98,7 +97,7 @@ async def test_order_page_photo_loads_on_a_phone(chromium: str, served) -> None:
         assert box["width"] >= 300 and abs(box["width"] - box["height"]) < 1
         colour = await tile.evaluate("(el) => getComputedStyle(el).backgroundColor")
         assert colour not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)"), colour
-        await page.screenshot(path=str(ARTIFACTS / "order-link-no-photo.png"), full_page=True)
+        await page.screenshot(path=str(artifacts / "order-link-no-photo.png"), full_page=True)
         await browser.close()
     assert errors == [] and foreign == []
 
@@ -112,7 +111,7 @@ async def test_overlay_card_shows_the_photo(chromium: str, served) -> None:
     on_air = OnAir("live", slot.id, "kopi", slot.products, "", slot.start, slot.end)
     hub = app[HUB]
     hub.publish("utama", build_state(event, "utama", on_air, host=HostOverlay(card_code="K01")))
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    artifacts = screenshots("photos")
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         page = await browser.new_page(viewport={"width": 1920, "height": 1080})
@@ -127,7 +126,7 @@ async def test_overlay_card_shows_the_photo(chromium: str, served) -> None:
             "Foto Kopi Robusta 250 g"
         )
         await page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished))")
-        await page.locator("#card").screenshot(path=str(ARTIFACTS / "overlay-card-k01.png"))
+        await page.locator("#card").screenshot(path=str(artifacts / "overlay-card-k01.png"))
         hub.publish("utama", build_state(event, "utama", on_air, host=HostOverlay(card_code="T01")))
         await expect(page.locator("#card .card-tile")).to_be_visible()
         await expect(page.locator("#card .card-tile")).to_have_text("TS")

@@ -16,7 +16,7 @@ from playwright.async_api import async_playwright, expect
 
 from kernel.keys import ORDER_DESK
 from orchestrator.app import create_app
-from tests.conftest import CHROMIUM_ARGS
+from tests.conftest import CHROMIUM_ARGS, screenshots
 from tests.orchestrator.checkout.conftest import ADDRESS, form_value, page_code, paying_event
 from tests.orchestrator.fulfilment.conftest import form_value_for
 from tests.orchestrator.helpers import save
@@ -24,7 +24,6 @@ from tests.orchestrator.orders.helpers import chat
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).parents[3] / "test-artifacts" / "vendor"
 PHONE = {"width": 390, "height": 844}
 
 
@@ -65,7 +64,7 @@ async def test_vendor_confirms_prints_and_ships_and_the_buyer_sees_it_live(serve
     """At phone size: confirm two payments, print one A6 label each, ship one with a resi;
     the buyer's open page shows the resi live; no CSP violation on the way."""
     base, app = served
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    artifacts = screenshots("vendor")
     cookie, first = await paying_buyer(base, app, "a1", 1, "Budi Santoso")
     _, second = await paying_buyer(base, app, "a2", 10, "Sari Dewi")
     desk = f"{base}/v/{app[ORDER_DESK].vendor_links['v0']}"
@@ -91,7 +90,7 @@ async def test_vendor_confirms_prints_and_ships_and_the_buyer_sees_it_live(serve
         await expect(page.locator(".count-pack strong")).to_have_text("2")
         for parcel in (first, second):
             await expect(page.locator(f"#paket-{parcel} .badge.status")).to_have_text("dibayar")
-        await page.screenshot(path=str(ARTIFACTS / "desk.png"), full_page=True)
+        await page.screenshot(path=str(artifacts / "desk.png"), full_page=True)
 
         labels = await vendor.new_page()
         labels.on(
@@ -106,7 +105,7 @@ async def test_vendor_confirms_prints_and_ships_and_the_buyer_sees_it_live(serve
         pdf = await labels.pdf(prefer_css_page_size=True)
         assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 2
         await labels.emulate_media(media="screen")
-        await labels.screenshot(path=str(ARTIFACTS / "labels.png"), full_page=True)
+        await labels.screenshot(path=str(artifacts / "labels.png"), full_page=True)
 
         buyer = await browser.new_context(viewport=PHONE, is_mobile=True)
         host = re.match(r"http://([^:/]+)", base)[1]
@@ -125,6 +124,6 @@ async def test_vendor_confirms_prints_and_ships_and_the_buyer_sees_it_live(serve
         await expect(page.locator(".count-pack strong")).to_have_text("1")
         await expect(shop.locator(f"#paket-{first} .resi")).to_have_text("CGK1234567890123")
         await expect(shop.locator(f"#paket-{first}")).to_contain_text("JNE")
-        await shop.screenshot(path=str(ARTIFACTS / "buyer-shipped.png"), full_page=True)
+        await shop.screenshot(path=str(artifacts / "buyer-shipped.png"), full_page=True)
         assert blocked == []
         await browser.close()
