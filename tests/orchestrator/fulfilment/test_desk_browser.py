@@ -8,7 +8,6 @@ while the buyer's page, open in another tab, shows the resi without a reload.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from aiohttp import ClientSession, CookieJar, web

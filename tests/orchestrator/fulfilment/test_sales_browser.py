@@ -4,7 +4,6 @@ screen, and the filters and the province table work with a thumb."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.async_api import async_playwright, expect
