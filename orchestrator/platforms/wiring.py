@@ -41,8 +41,11 @@ async def platforms_ctx(app: web.Application) -> AsyncIterator[None]:
         )  # fmt: skip
         app[PLATFORMS] = manager
         app[EXTRA_BANNER].extend(wired.banner)
-        rate = settings.audience_rate
-        detach = sandbox_wiring.attach_audience(app[PUBLISHER], app[ROTATION], wired, rate)
+        detach = sandbox_wiring.attach_audience(
+            app[PUBLISHER], app[ROTATION], wired, settings.audience_rate,
+            settings.buyers if settings.demo or settings.extra.get("rehearsal") else 0.0,
+            _own_url(settings),
+        )  # fmt: skip
         keeper = QuotaKeeper(wired.youtube.quota, app[STORE], wired.scope)
         await keeper.start()  # before the first call: plan with what today already spent
         await manager.start()
@@ -52,6 +55,11 @@ async def platforms_ctx(app: web.Application) -> AsyncIterator[None]:
             await manager.stop()
             detach()
             await keeper.stop()
+
+
+def _own_url(settings: Settings) -> str:
+    """Where the sandbox's buyers reach this service: loopback, on its port (none on 0)."""
+    return f"http://127.0.0.1:{settings.port}" if settings.port else ""
 
 
 def panel_extra(app: web.Application, channel: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from kernel.keys import SANDBOX_STATE
 from .audience import Audience
 from .errors import OAuthError, SandboxError, YouTubeError, ZoomError
 from .faults import Fault, Faults
+from .shoppers import Shoppers
 from .state import SandboxConfig, SandboxState
 from .youtube import youtube_routes
 from .zoom import OAUTH_PATH, zoom_routes
@@ -129,6 +130,7 @@ class Sandbox:
         self._session: aiohttp.ClientSession | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.audiences: list[Audience] = []  # every audience started, for rehearsal reports
+        self.shoppers: list[Shoppers] = []  # the buyers each audience brought, likewise
 
     @property
     def faults(self) -> Faults:
@@ -163,6 +165,16 @@ class Sandbox:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return audience
+
+    def start_buyers(self, audience: Audience, base_url: str, share: float, seed: int) -> Shoppers:
+        """Let a share of ``audience``'s claimers check out and pay at ``base_url``."""
+        shoppers = Shoppers(self.state, audience, base_url, share, seed)
+        self.shoppers.append(shoppers)
+        return shoppers
+
+    async def stop_buyers(self) -> None:
+        """Stop every simulated buyer (their records stay)."""
+        await asyncio.gather(*(s.stop() for s in self.shoppers))
 
     def configure_zoom_webhook(self, url: str, secret: str) -> None:
         """Say where Zoom webhooks go and the secret token that signs them."""
@@ -199,7 +211,8 @@ class Sandbox:
         return delivery
 
     async def close(self) -> None:
-        """Stop audiences, the webhook client and the server."""
+        """Stop audiences, buyers, the webhook client and the server."""
+        await self.stop_buyers()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
