@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
 from orchestrator.app import create_app
 from orchestrator.rehearsal import report
@@ -159,6 +160,36 @@ def test_a_paid_claim_that_expired_fails_the_run(rehearsed, tmp_path):
     )
     assert data["checkout"]["lost"] == 1 and not data["ok"]
     assert "kedaluwarsa padahal" in data["checkout"]["lost_details"][0]["message"]
+
+
+def _dropping_payments(settings, clock):
+    """The real app, behind a middleware that answers the first "Saya sudah bayar" as done
+    without storing it: a payment the store drops, at the app factory's seam."""
+    app = create_app(settings, clock)
+    dropped: list[str] = []
+
+    @web.middleware
+    async def drop_first_payment(request, handler):
+        if request.method == "POST" and request.path.endswith("/sudah-bayar") and not dropped:
+            dropped.append(request.path)
+            raise web.HTTPSeeOther("/bayar")
+        return await handler(request)
+
+    app.middlewares.append(drop_first_payment)
+    return app
+
+
+def test_a_payment_dropped_while_the_event_runs_fails_it(tmp_path):
+    """Rehearsed against an app that drops one payment, the run reports it lost and fails."""
+    import asyncio
+
+    options = Options(EVENT, speed=600, audience=1.0, seed=3, workdir=tmp_path,
+                      browser="websockets", buyers=0.5)  # fmt: skip
+    run = asyncio.run(rehearse(options, _dropping_payments))
+    data = report.build(run)
+    assert sum(len(b.payments) for b in run.buyers) > 1
+    assert data["checkout"]["lost"] > 0 and not data["ok"]
+    assert any("statusnya" in x["message"] for x in data["checkout"]["lost_details"])
 
 
 def test_expected_holdings_follow_cancels():
