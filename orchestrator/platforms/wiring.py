@@ -58,8 +58,10 @@ async def platforms_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 def _own_url(settings: Settings) -> str:
-    """Where the sandbox's buyers reach this service: loopback, on its port (none on 0)."""
-    return f"http://127.0.0.1:{settings.port}" if settings.port else ""
+    """Where the sandbox's buyers reach this service: its own address (loopback when it
+    listens everywhere), on its port; none while the port is left to the OS (0)."""
+    host = "127.0.0.1" if settings.host in ("", "0.0.0.0", "::") else settings.host
+    return f"http://{host}:{settings.port}" if settings.port else ""
 
 
 def panel_extra(app: web.Application, channel: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ The decisions are ``buyers``; this module only waits on the clock and talks HTTP
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 from collections.abc import AsyncIterator
@@ -33,7 +34,6 @@ from .state import SandboxState
 log = logging.getLogger(__name__)
 
 BIND_WAIT = timedelta(minutes=10)  # how long a buyer waits for the chat to be read
-BIND_POLL_S = 15.0  # how often it looks again meanwhile (clock seconds)
 HOME_PROVINCE = "Jawa Timur"  # the audience is mostly from around Jember
 HOME_SHARE = 0.7
 TIMEOUT = aiohttp.ClientTimeout(total=30)
@@ -144,12 +144,30 @@ class Shoppers:
             record.errors.append(f"chat: {error}")
             return False
         record.code_typed, record.messages = page.code, record.messages + 1
-        deadline = self.clock.now() + BIND_WAIT
-        while not page.bound and self.clock.now() < deadline:
-            await self.clock.sleep(BIND_POLL_S)
-            page = await self._page(http)
-        record.bound = page.bound
-        return page.bound
+        record.bound = page.bound or await self._until_bound(http)
+        return record.bound
+
+    async def _until_bound(self, http: aiohttp.ClientSession) -> bool:
+        """Follow the page's live feed, as its script does, until it says bound (or give up
+        after ``BIND_WAIT`` on the clock): no polling, which at 600x would be a storm."""
+        bound = asyncio.Event()
+        follower = asyncio.ensure_future(self._follow(http, bound))
+        try:
+            await self.clock.sleep_until(self.clock.now() + BIND_WAIT, wake=bound)
+        finally:
+            follower.cancel()
+            await asyncio.gather(follower, return_exceptions=True)
+        return bound.is_set()
+
+    @staticmethod
+    async def _follow(http: aiohttp.ClientSession, bound: asyncio.Event) -> None:
+        """Read ``/bayar/events`` (Server-Sent Events) until an update says ``bound``."""
+        async with http.get("/bayar/events", timeout=aiohttp.ClientTimeout()) as response:
+            response.raise_for_status()
+            async for line in response.content:
+                if line.startswith(b"data:") and json.loads(line[5:]).get("bound"):
+                    bound.set()
+                    return
 
     # -- the link buyer's way in -------------------------------------------------------
 
@@ -227,8 +245,7 @@ class Shoppers:
             form = next(f for f in parcel.forms if f.method == method)
             if method == buyers.QRIS:
                 await self._scan(http, form.parcel_id)
-            status = await self._post(http, form.action, {**form.fields, "csrf_token":
-                                      form.fields.get("csrf_token", "")})  # fmt: skip
+            status = await self._post(http, form.action, form.fields)  # token, method, amount
             if status == 303:
                 code = parcel.transfer_code if method == buyers.TRANSFER else None
                 record.payments.append(Payment(
