@@ -112,11 +112,24 @@ def regencies(province: str) -> list[str]:
     return list(_tree().regencies.get(province, []))
 
 
+# The package reads its data on every call (20-500 ms for a regency): each buyer's page
+# asks for its regency's districts again, so what it read is kept (a few MB at most).
+@cache
+def _places(code: str) -> tuple[tuple[str, str], ...]:
+    """The (name, code) of each place directly under a province or regency."""
+    return tuple((found.name, found.code) for found in list_wilayah(code))
+
+
+@cache
+def _postal_codes(code: str) -> tuple[str, ...]:
+    return tuple(postal_codes_in(code))
+
+
 def districts(province: str, regency: str) -> list[str]:
     """The districts (kecamatan, distrik in Papua) of a regency of that province."""
     if _tree().province_of.get(regency) != province:
         return []
-    return [d.name for d in list_wilayah(_tree().codes[regency])]
+    return [name for name, _ in _places(_tree().codes[regency])]
 
 
 def postal_codes(province: str, regency: str, district: str = "") -> list[str]:
@@ -124,10 +137,10 @@ def postal_codes(province: str, regency: str, district: str = "") -> list[str]:
     if _tree().province_of.get(regency) != province:
         return []
     if not district:
-        return postal_codes_in(_tree().codes[regency])
-    for found in list_wilayah(_tree().codes[regency]):
-        if _words(found.name) == _words(district):
-            return postal_codes_in(found.code)
+        return list(_postal_codes(_tree().codes[regency]))
+    for name, code in _places(_tree().codes[regency]):
+        if _words(name) == _words(district):
+            return list(_postal_codes(code))
     return []
 
 

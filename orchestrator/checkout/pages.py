@@ -8,6 +8,7 @@ origin. Personal data is on these pages for their buyer only.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 from functools import lru_cache
@@ -249,7 +250,8 @@ async def regions_json(request: web.Request) -> web.Response:
     """Region choices for the address form: regencies of a province, districts of a regency."""
     province = request.query.get("provinsi", "")[:80]
     regency = request.query.get("kabupaten", "")[:80]
-    body = regions_api.lookup(province, regency)
+    # The regions package may read its files (tens of ms): not on the event loop.
+    body = await asyncio.to_thread(regions_api.lookup, province, regency)
     return web.Response(
         text=json.dumps(body, ensure_ascii=False), content_type="application/json",
         headers={"Cache-Control": f"public, max-age={int(timedelta(days=1).total_seconds())}"},
