@@ -28,9 +28,16 @@ QUOTA_LIMIT = 10_000
 CLOSED = ("cancelled",)
 
 
-def expected_holdings(sent: Iterable, catalog: set[str]) -> dict[tuple[str, str], int]:
-    """Units each viewer should still hold per code after their own cancels, in order."""
+def expected_holdings(
+    sent: Iterable, catalog: set[str], limits: Mapping[str, int] | None = None
+) -> dict[tuple[str, str], int]:
+    """Units each viewer should still hold per code after their own cancels, in order.
+
+    ``limits`` (code -> ``max_per_buyer``) cuts a claim to what the viewer may still hold,
+    as the order book does: what they hold plus the claim never goes over the limit.
+    """
     held: dict[tuple[str, str], int] = defaultdict(int)
+    limits = limits or {}
     for message in sent:
         kind, items = message.expected.get("kind"), message.expected.get("items", [])
         for item in items:
@@ -38,7 +45,9 @@ def expected_holdings(sent: Iterable, catalog: set[str]) -> dict[tuple[str, str]
             if item["code"] not in catalog:
                 continue
             if kind == "order":
-                held[key] += item["qty"]
+                cap = limits.get(item["code"])
+                room = item["qty"] if cap is None else max(0, min(item["qty"], cap - held[key]))
+                held[key] += room
             elif kind == "cancel":
                 held[key] = 0 if item["qty"] == 0 else max(0, held[key] - item["qty"])
     return dict(held)
@@ -56,7 +65,8 @@ def order_figures(run: Run, db) -> dict[str, Any]:
     owner = {p.code: p.vendor_id for p in event.products}
     sent = [m for audience in run.audiences for m in audience.sent]
     meant: dict[str, int] = defaultdict(int)
-    for (_, code), qty in expected_holdings(sent, set(owner)).items():
+    limits = {p.code: p.max_per_buyer for p in event.products if p.max_per_buyer is not None}
+    for (_, code), qty in expected_holdings(sent, set(owner), limits).items():
         meant[owner[code]] += qty
     for buyer in run.buyers:  # the simulated buyers' orders by link
         if buyer.ordered and buyer.link_code in owner:

@@ -209,6 +209,25 @@ def test_expected_holdings_follow_cancels():
     assert expected_holdings(sent, {"K01"}) == {("a", "K01"): 1, ("b", "K01"): 0}
 
 
+def test_expected_holdings_follow_per_buyer_limits():
+    """A claim over max_per_buyer is cut to what the viewer may still hold; cancels free room."""
+
+    class Sent:
+        def __init__(self, viewer, kind, items):
+            self.author_channel_id, self.expected = viewer, {"kind": kind, "items": items}
+
+    sent = [
+        Sent("a", "order", [{"code": "B01", "qty": 3}]),  # cut to 2
+        Sent("a", "order", [{"code": "B01", "qty": 1}]),  # refused: holds 2 already
+        Sent("b", "order", [{"code": "B01", "qty": 1}]),
+        Sent("b", "cancel", [{"code": "B01", "qty": 0}]),
+        Sent("b", "order", [{"code": "B01", "qty": 5}]),  # room again after the cancel: 2
+        Sent("a", "order", [{"code": "K01", "qty": 4}]),  # no limit on K01
+    ]
+    held = expected_holdings(sent, {"B01", "K01"}, {"B01": 2})
+    assert held == {("a", "B01"): 2, ("b", "B01"): 2, ("a", "K01"): 4}
+
+
 def test_an_event_with_errors_is_refused(tmp_path):
     """A broken event file stops the rehearsal before anything starts, listing the error."""
     import asyncio
