@@ -27,6 +27,7 @@ PICKUP_SHARE = 0.2  # of buyers, these want to collect in the pickup town
 LINK_SHARE = 0.04  # of chat orders, one in this many makes a link buyer of a stranger
 BIND_AFTER = (timedelta(minutes=1), timedelta(minutes=8))  # after the first claim
 PAY_AFTER = (timedelta(minutes=5), timedelta(minutes=40))  # after binding (or ordering)
+RETURN_WITHIN = timedelta(minutes=20)  # after a skipped night, buyers come back within this
 STREETS = ("Jl. Kalimantan", "Jl. Mastrip", "Jl. Gajah Mada", "Jl. Sudirman", "Gg. Melati")
 _POSTAL = re.compile(r"\d{5}")
 
@@ -106,6 +107,11 @@ def choose_intent(rng: random.Random) -> Intent:
         act_after=_between(rng, BIND_AFTER),
         pay_after=_between(rng, PAY_AFTER),
     )
+
+
+def return_after(rng: random.Random) -> timedelta:
+    """How long after the clock jumped a buyer comes back (they do not all come at once)."""
+    return RETURN_WITHIN * rng.random()
 
 
 def link_quantity(rng: random.Random, limit: int) -> int:

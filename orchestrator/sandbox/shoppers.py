@@ -34,6 +34,7 @@ from .state import SandboxState
 log = logging.getLogger(__name__)
 
 BIND_WAIT = timedelta(minutes=10)  # how long a buyer waits for the chat to be read
+CATCH_UP = timedelta(minutes=5)  # woken later than this: the clock skipped hours
 HOME_PROVINCE = "Jawa Timur"  # the audience is mostly from around Jember
 HOME_SHARE = 0.7
 TIMEOUT = aiohttp.ClientTimeout(total=30)
@@ -92,7 +93,7 @@ class Shoppers:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _run(self, record: BuyerRecord, rng: random.Random, at: datetime) -> None:
-        await self.clock.sleep_until(at)
+        await self._wait_until(at, rng)
         try:
             async with self._browser() as http:
                 if record.kind == CHAT:
@@ -105,6 +106,14 @@ class Shoppers:
             record.errors.append(f"{type(error).__name__}: {error}")
         finally:
             record.outcome = buyers.outcome(record)
+
+    async def _wait_until(self, at: datetime, rng: random.Random) -> None:
+        """Sleep on the clock until ``at``; woken long after it (the clock skipped the night),
+        come back at a moment of one's own rather than with every other buyer at once."""
+        await self.clock.sleep_until(at)
+        late = self.clock.now() - at
+        if late > CATCH_UP:
+            await self.clock.sleep(buyers.return_after(rng).total_seconds())
 
     @asynccontextmanager
     async def _browser(self) -> AsyncIterator[aiohttp.ClientSession]:
@@ -194,7 +203,7 @@ class Shoppers:
         """Later, fill the details and pay every parcel that can be paid (payers only)."""
         if not record.intent.pays:
             return
-        await self.clock.sleep(record.intent.pay_after.total_seconds())
+        await self._wait_until(self.clock.now() + record.intent.pay_after, rng)
         page = await self._page(http)
         if not page.parcels:
             return

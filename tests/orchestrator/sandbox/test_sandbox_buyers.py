@@ -45,6 +45,14 @@ def test_intents_mix_payers_and_non_payers_within_their_windows():
     assert all(low <= i.pay_after <= high for i in intents)
 
 
+def test_buyers_come_back_after_a_skipped_night_spread_out():
+    """After the clock skips, buyers return at different moments within the window."""
+    rng = random.Random(4)
+    moments = [buyers.return_after(rng) for _ in range(200)]
+    assert all(timedelta(0) <= m <= buyers.RETURN_WITHIN for m in moments)
+    assert len({round(m.total_seconds()) for m in moments}) > 150
+
+
 def test_method_falls_back_to_what_the_parcel_offers():
     """A QRIS fan pays by transfer where the vendor has no QRIS, and nothing offered is None."""
     assert buyers.choose_method(buyers.QRIS, ["qris", "transfer"]) == "qris"
