@@ -41,6 +41,9 @@ class Settings:
     zoom_client_secret: str = ""
     zoom_webhook_secret: str = ""
     audience_rate: float = 0.5
+    # Of the sandbox audience's viewers who claim, the share who go on to check out and pay
+    # (demo and rehearsal only: the sandbox's simulated buyers).
+    buyers: float = 0.3
     platforms: bool = True
     sandbox_url: str = ""
     platform_lead_minutes: float = 15.0
@@ -162,6 +165,8 @@ def _check(s: Settings) -> None:
         raise SettingsError("platform_lead_minutes: tidak boleh negatif (must be >= 0)")
     if s.audience_rate < 0:
         raise SettingsError("audience_rate: tidak boleh negatif (must be >= 0)")
+    if not 0 <= s.buyers <= 1:
+        raise SettingsError(f"buyers: {s.buyers} di luar 0..1 (a share, 0 to 1)")
     if s.demo_lead_seconds < 0:
         raise SettingsError("demo_lead_seconds: tidak boleh negatif (must be >= 0)")
     partial = [s.zoom_account_id, s.zoom_client_id, s.zoom_client_secret]

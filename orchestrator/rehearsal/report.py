@@ -19,7 +19,7 @@ from kernel.db import open_db
 from kernel.formatting import local_time
 from kernel.times import parse_utc
 from kernel.web import make_templates
-from orchestrator.rehearsal import coverage, problems
+from orchestrator.rehearsal import coverage, funnel, problems
 from orchestrator.rehearsal.runner import Run
 from schedules.model import Event
 
@@ -32,9 +32,16 @@ QUOTA_LIMIT = 10_000
 CLOSED = ("cancelled",)
 
 
-def expected_holdings(sent: Iterable, catalog: set[str]) -> dict[tuple[str, str], int]:
-    """Units each viewer should still hold per code after their own cancels, in order."""
+def expected_holdings(
+    sent: Iterable, catalog: set[str], limits: Mapping[str, int] | None = None
+) -> dict[tuple[str, str], int]:
+    """Units each viewer should still hold per code after their own cancels, in order.
+
+    ``limits`` (code -> ``max_per_buyer``) cuts a claim to what the viewer may still hold,
+    as the order book does: what they hold plus the claim never goes over the limit.
+    """
     held: dict[tuple[str, str], int] = defaultdict(int)
+    limits = limits or {}
     for message in sent:
         kind, items = message.expected.get("kind"), message.expected.get("items", [])
         for item in items:
@@ -42,7 +49,9 @@ def expected_holdings(sent: Iterable, catalog: set[str]) -> dict[tuple[str, str]
             if item["code"] not in catalog:
                 continue
             if kind == "order":
-                held[key] += item["qty"]
+                cap = limits.get(item["code"])
+                room = item["qty"] if cap is None else max(0, min(item["qty"], cap - held[key]))
+                held[key] += room
             elif kind == "cancel":
                 held[key] = 0 if item["qty"] == 0 else max(0, held[key] - item["qty"])
     return dict(held)
@@ -60,8 +69,14 @@ def order_figures(run: Run, db) -> dict[str, Any]:
     owner = {p.code: p.vendor_id for p in event.products}
     sent = [m for audience in run.audiences for m in audience.sent]
     meant: dict[str, int] = defaultdict(int)
-    for (_, code), qty in expected_holdings(sent, set(owner)).items():
+    limits = {p.code: p.max_per_buyer for p in event.products if p.max_per_buyer is not None}
+    for (_, code), qty in expected_holdings(sent, set(owner), limits).items():
         meant[owner[code]] += qty
+    for buyer in run.buyers:  # the simulated buyers' orders by link
+        if buyer.ordered and buyer.link_code in owner:
+            meant[owner[buyer.link_code]] += buyer.link_qty
+    # Stored as messages too: the buyers' BAYAR lines, and each order by link.
+    typed = len(sent) + sum(b.messages + b.ordered for b in run.buyers)
     logged: dict[str, int] = defaultdict(int)
     for row in _logged(db):
         if row["status"] not in CLOSED:
@@ -73,7 +88,7 @@ def order_figures(run: Run, db) -> dict[str, Any]:
     ]
     stored = db["chat_messages"].count if db["chat_messages"].exists() else 0
     return {
-        "messages_sent": len(sent),
+        "messages_sent": typed,
         "messages_stored": stored,
         "units_sent": sum(meant.values()),
         "units_logged": sum(logged.values()),
@@ -219,6 +234,7 @@ def build(run: Run) -> dict[str, Any]:
         orders = order_figures(run, db)
         sold_out = sold_out_times(event, _logged(db))
         covered = coverage_rows(run, db)
+        claims, parcels = funnel.load(db)
     finally:
         db.close()
     rate = run.options.audience if run.sandbox_state is not None else 0.0
@@ -234,8 +250,11 @@ def build(run: Run) -> dict[str, Any]:
     quota = problems.projected_quota(run.quota_by_day, QUOTA_LIMIT)
     step = timedelta(seconds=max([DUE_TOLERANCE_S, *late]))
     slot_ends = {a.slot_id: a.end or a.due for a in run.recorder.aired.values()}
+    lost = funnel.lost_claims(claims, parcels, run.buyers, run.ended_at)
+    checkout = funnel.summary(claims, lost, run.buyers)
     found = [
         *problems.event_problems(event, run.loaded.origins),
+        *problems.lost_problems(lost),
         *problems.sold_out_problems(event, sold_out, slot_ends, run.loaded.origins),
         *problems.quota_problems(quota, QUOTA_LIMIT),
         *problems.short_slot_problems(event, step, run.loaded.origins),
@@ -245,7 +264,7 @@ def build(run: Run) -> dict[str, Any]:
     on_time = all(x <= DUE_TOLERANCE_S for x in by_rotation)
     on_time = on_time and all(x <= TIMER_LAG_LIMIT_S * 1000 for x in lag_ms)
     ok = orders["match"] and not missed and on_time and all(o["at_final"] for o in overlays)
-    ok = ok and not unreached
+    ok = ok and not unreached and checkout["lost"] == 0
     return {
         "event": event.name,
         "options": {k: str(v) if isinstance(v, Path) else v for k, v in vars(run.options).items()},
@@ -273,6 +292,7 @@ def build(run: Run) -> dict[str, Any]:
         "orders": orders,
         "coverage": per_slot,
         "coverage_problems": len(unreached),
+        "checkout": {**checkout, "per_vendor": _named(checkout["per_vendor"], event)},
         "overlays": overlays,
         "platform": platform_figures(run),
         "quota": quota,
@@ -287,6 +307,11 @@ def build(run: Run) -> dict[str, Any]:
             for p in found
         ],
     }
+
+
+def _named(rows: list[dict], event: Event) -> list[dict]:
+    names = {v.id: v.name for v in event.vendors}
+    return [{**row, "name": names.get(row["vendor"], row["vendor"])} for row in rows]
 
 
 def write(report: Mapping[str, Any], out_dir: Path) -> tuple[Path, Path]:

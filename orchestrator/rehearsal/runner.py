@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import socket
 import tempfile
 import time
 from collections.abc import Callable
@@ -17,11 +18,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 from aiohttp import web
 
 from kernel.clock import Clock, ScaledClock
 from kernel.db import open_db
-from kernel.keys import CLOCK, HUB, POLLERS, ROTATION, SANDBOX, STORE
+from kernel.keys import CLOCK, HUB, ORDER_DESK, POLLERS, ROTATION, SANDBOX, STORE
 from kernel.runtime import settle_memory
 from orchestrator.rehearsal.chat_transport import ChatTransports
 from orchestrator.rehearsal.observers import ChromiumPages, OverlayWatcher, SlotRecorder
@@ -55,6 +57,7 @@ class Options:
     faults: float = 0.0
     audience: float = 0.5
     seed: int = 1
+    buyers: float = 0.3  # of the viewers who claim, the share who check out (and maybe pay)
     lead_minutes: float = 15.0
     workdir: Path | None = None
     browser: str = "auto"  # "auto": Chromium when installed, else websockets clients
@@ -78,6 +81,8 @@ class Run:
     browser_revs: dict[str, int] = field(default_factory=dict)
     skips: list[tuple[datetime, datetime]] = field(default_factory=list)  # simulated spans
     chat_transport: list[dict] = field(default_factory=list)  # per show day and channel
+    buyers: list = field(default_factory=list)  # the simulated buyers' records
+    ended_at: datetime | None = None  # the simulated moment claims are judged at
 
 
 Progress = Callable[[dict], None]
@@ -113,20 +118,26 @@ async def rehearse(
     # the clock begin well before the show and jump to it once everything is ready.
     ready_at = first - lead - QUIET_MARGIN
     clock = ScaledClock(datetime.now(UTC), ready_at - timedelta(days=1), options.speed)
+    # The port is known before the app is built: its simulated buyers need its address.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
     settings = Settings(
-        db=db_path, port=0, overlay_port=0, platforms=True, demo=False,
-        audience_rate=options.audience, organiser_token="rehearsal-org",
-        host_token="rehearsal-host", extra={"rehearsal": True},
+        db=db_path, port=sock.getsockname()[1], overlay_port=0, platforms=True, demo=False,
+        audience_rate=options.audience, buyers=options.buyers,
+        organiser_token="rehearsal-org", host_token="rehearsal-host",
+        extra={"rehearsal": True},
     )  # fmt: skip
     app = app_factory(settings, clock)
     runner = web.AppRunner(app, handle_signals=False, access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    await web.SockSite(runner, sock).start()
     settle_memory()
     pages = _browser_pages(options, f"http://127.0.0.1:{runner.addresses[0][1]}", event)
     try:
         if pages is not None:
             await pages.start()
+        if options.buyers > 0:
+            await _warm_checkout(f"http://127.0.0.1:{settings.port}", event)
         clock.skip_to(ready_at)
         run = await _play(app, options, loaded, db_path, progress)
         if pages is not None:
@@ -136,6 +147,17 @@ async def rehearse(
         if pages is not None:
             await pages.stop()
         await runner.cleanup()
+
+
+async def _warm_checkout(base_url: str, event) -> None:
+    """Open the checkout's pages once before the show: their first use (templates compiled,
+    region lists read) costs a fraction of a second, minutes of the show at 600x."""
+    code = event.products[0].code if event.products else "K01"
+    async with aiohttp.ClientSession(base_url, cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        regency = "/api/wilayah?provinsi=Jawa+Timur&kabupaten=Kabupaten+Jember"
+        for path in ("/bayar", f"/bayar/pesan/{code}", regency):
+            async with http.get(path) as response:
+                await response.read()
 
 
 def _browser_pages(options: Options, base_url: str, event) -> ChromiumPages | None:
@@ -187,6 +209,10 @@ async def _play(app, options: Options, loaded: LoadResult, db_path: Path, progre
     await _settle(app)
     hub_revs = {c: app[HUB].snapshot(c)["rev"] for c in rotation.channels}
     await watcher.caught_up(hub_revs, CATCH_UP_S)
+    if sandbox is not None:
+        await sandbox.stop_buyers()
+        run.buyers = [b for shoppers in sandbox.shoppers for b in shoppers.buyers]
+    run.ended_at = await _swept(app, clock.now())
     await watcher.stop()
     run.finished_real = time.monotonic()
     run.published_revs = {c: app[HUB].snapshot(c)["rev"] for c in rotation.channels}
@@ -242,6 +268,22 @@ async def _settle(app, timeout: float = 10.0) -> None:
         if pollers is None or not any(pollers.running(c) for c in app[ROTATION].channels):
             return
         await asyncio.sleep(0.1)
+
+
+async def _swept(app, moment: datetime, timeout: float = 10.0) -> datetime:
+    """Wait (real time) until the desk's expiry sweep has passed ``moment``; return it.
+
+    Claims are judged against their deadlines at ``moment``: every hold due by then must
+    have been swept, and the sweep runs on the clock, a moment behind its deadline.
+    """
+    desk = app.get(ORDER_DESK)
+    deadline = time.monotonic() + timeout
+    while desk is not None and time.monotonic() < deadline:
+        due = desk.next_sweep
+        if due is not None and due > moment:
+            break
+        await asyncio.sleep(0.05)
+    return moment
 
 
 def _draining(app) -> bool:

@@ -212,6 +212,8 @@ class Audience:
         self.rng = random.Random(seed)
         self.viewers = [self._new_viewer() for _ in range(viewers)]
         self.sent: list[SentMessage] = []
+        # Called with each message as it is typed (the simulated buyers follow their viewers).
+        self.listeners: list[Callable[[SentMessage], None]] = []
         self._origin = state.clock.now()
         self._timed = 0
         self._changed = asyncio.Event()
@@ -255,6 +257,8 @@ class Audience:
             amount_micros=None if amount is None else amount * 1_000_000,
         )
         self.sent.append(record)
+        for listener in self.listeners:
+            listener(record)
         self._changed.set()
         return record
 

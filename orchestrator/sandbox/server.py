@@ -18,6 +18,7 @@ from .audience import Audience
 from .errors import OAuthError, SandboxError, YouTubeError, ZoomError
 from .faults import Fault, Faults
 from .grpc_chat import StreamListService, start_grpc
+from .shoppers import Shoppers
 from .state import SandboxConfig, SandboxState
 from .youtube import youtube_routes
 from .zoom import OAUTH_PATH, zoom_routes
@@ -133,6 +134,7 @@ class Sandbox:
         # The streaming chat (gRPC) beside the HTTP server, set by start_sandbox.
         self.grpc_server: Any = None
         self.stream_service: StreamListService | None = None
+        self.shoppers: list[Shoppers] = []  # the buyers each audience brought, likewise
 
     @property
     def grpc_target(self) -> str | None:
@@ -173,6 +175,16 @@ class Sandbox:
         task.add_done_callback(self._tasks.discard)
         return audience
 
+    def start_buyers(self, audience: Audience, base_url: str, share: float, seed: int) -> Shoppers:
+        """Let a share of ``audience``'s claimers check out and pay at ``base_url``."""
+        shoppers = Shoppers(self.state, audience, base_url, share, seed)
+        self.shoppers.append(shoppers)
+        return shoppers
+
+    async def stop_buyers(self) -> None:
+        """Stop every simulated buyer (their records stay)."""
+        await asyncio.gather(*(s.stop() for s in self.shoppers))
+
     def configure_zoom_webhook(self, url: str, secret: str) -> None:
         """Say where Zoom webhooks go and the secret token that signs them."""
         self.webhook_url, self.webhook_secret = url, secret
@@ -208,7 +220,8 @@ class Sandbox:
         return delivery
 
     async def close(self) -> None:
-        """Stop audiences, the webhook client and the server."""
+        """Stop audiences, buyers, the webhook client and the server."""
+        await self.stop_buyers()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -74,6 +74,7 @@ def test_flags_beat_environment_beat_config(tmp_path: Path):
         ({}, {"PASAR_PORT": "delapan"}, "port"),
         ({}, {"PASAR_ZOOM_CLIENT_ID": "x"}, "zoom_account_id"),
         ({}, {"PASAR_PUBLIC_URL": "pasar.example"}, "public_url"),
+        ({}, {"PASAR_BUYERS": "1.5"}, "buyers"),
     ],
 )
 def test_bad_setting_names_itself(flags, env, name):

@@ -109,6 +109,26 @@ async def test_audience_joins_each_chat_once_on_platform_live(aiohttp_client, se
     assert [audience.live_chat_id for audience in sandbox.audiences] == ["sbxCone", "sbxCtwo"]
 
 
+async def test_demo_audiences_bring_buyers_to_the_apps_own_port(aiohttp_client, settings, clock):
+    """In the demo each live chat's audience brings buyers (the set share, this app's port)."""
+    demo = replace(settings, platforms=True, audience_rate=5, demo=True, buyers=0.4, port=18080)
+    client = await start(aiohttp_client, demo, clock)
+    app = client.server.app
+    app[PUBLISHER].publish(LIVE_TOPIC, "utama", "sbxCone")
+    shoppers = app[SANDBOX].shoppers
+    assert [(s.audience.live_chat_id, s.share) for s in shoppers] == [("sbxCone", 0.4)]
+    assert shoppers[0].base_url == "http://127.0.0.1:18080"
+
+
+async def test_no_buyers_outside_demo_and_rehearsal(aiohttp_client, settings, clock):
+    """A real event (demo off) or an unknown port gets an audience but no simulated buyers."""
+    real = replace(settings, platforms=True, audience_rate=5, demo=False, port=18080)
+    client = await start(aiohttp_client, real, clock)
+    client.server.app[PUBLISHER].publish(LIVE_TOPIC, "utama", "sbxCone")
+    assert len(client.server.app[SANDBOX].audiences) == 1
+    assert client.server.app[SANDBOX].shoppers == []
+
+
 async def test_platforms_off_starts_nothing(aiohttp_client, settings, clock):
     """With platforms=False (the test default) there is no sandbox and no platform box."""
     client = await start(aiohttp_client, settings, clock)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
 from orchestrator.app import create_app
 from orchestrator.rehearsal import report
@@ -105,6 +107,102 @@ def test_report_shows_each_days_chat_transport(figures):
     assert all(row["chat_units"] > 0 for row in rows)
 
 
+def test_buyers_check_out_and_pay_and_nothing_is_lost(figures, rehearsed):
+    """Buyers bound by chat or ordered by link, paid by QRIS and transfer; lost is 0."""
+    c = figures["checkout"]
+    assert c["lost"] == 0, c["lost_details"]
+    assert c["orders"] > c["checked_out"] > c["paid"] > 0
+    assert set(c["payments"]["by_method"]) == {"qris", "transfer"}
+    assert c["buyers"]["by_link"] > 0 and c["buyers"]["simulated"] > c["buyers"]["by_link"]
+    chat = [b for b in rehearsed.buyers if b.kind == "chat"]
+    assert any(b.bound and b.payments for b in chat)
+    assert all(b.code_typed for b in chat if b.bound)
+    assert any(not b.intent.pays and b.bound for b in rehearsed.buyers)
+    assert not any(p.amount_idr <= 0 for b in rehearsed.buyers for p in b.payments)
+
+
+def test_day_one_holds_expire_after_the_night_is_skipped(figures):
+    """Day 1's unpaid claims (24 h holds) expired on day 2: the sweep ran across the skip."""
+    assert figures["checkout"]["expired"] > 0
+
+
+def test_the_funnel_adds_up_per_vendor(figures):
+    """Per vendor, the funnel's counts add up to the totals; paid never exceeds claimed."""
+    c = figures["checkout"]
+    rows = c["per_vendor"]
+    for key, total in (("claimed", "orders"), ("checked_out", "checked_out"),
+                       ("paid", "paid"), ("expired", "expired")):  # fmt: skip
+        assert sum(r[key] for r in rows) == c[total]
+    assert all(r["paid"] + r["expired"] + r["cancelled"] <= r["claimed"] for r in rows)
+    assert all(isinstance(c[k], int) for k in ("orders", "checked_out", "paid", "expired", "lost"))
+    page = (rehearsed_report_dir(figures) / "report.html").read_text()
+    assert "Dari pesanan ke pembayaran" in page and rows[0]["name"] in page
+
+
+def rehearsed_report_dir(figures) -> Path:
+    return Path(figures["options"]["workdir"]) / "report"
+
+
+def _broken(rehearsed: Run, tmp_path: Path, sql: str) -> dict:
+    """The report of the same run on a copy of its database with ``sql`` applied."""
+    copy = tmp_path / "broken.db"
+    with sqlite3.connect(rehearsed.db_path) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    with sqlite3.connect(copy) as db:
+        db.executescript(sql)
+    return report.build(dataclasses.replace(rehearsed, db_path=copy))
+
+
+def test_a_payment_the_store_dropped_fails_the_run(rehearsed, tmp_path):
+    """A paid parcel whose payment is gone and status back to unpaid: lost > 0, not LULUS."""
+    first = "(SELECT parcel_id FROM payments ORDER BY id LIMIT 1)"
+    data = _broken(rehearsed, tmp_path, f"UPDATE parcels SET status = 'unpaid' WHERE id = {first};"
+                   f" DELETE FROM payments WHERE parcel_id = {first};")  # fmt: skip
+    assert data["checkout"]["lost"] > 0 and not data["ok"]
+    assert any(p["where"] == "checkout:0" for p in data["problems"])
+
+
+def test_a_paid_claim_that_expired_fails_the_run(rehearsed, tmp_path):
+    """One claim of a paid parcel marked expired: exactly that claim is lost."""
+    paid = ("SELECT po.order_id FROM parcel_orders po JOIN parcels p ON p.id = po.parcel_id"
+            " WHERE p.status = 'claimed' ORDER BY po.order_id LIMIT 1")  # fmt: skip
+    data = _broken(
+        rehearsed, tmp_path, f"UPDATE orders SET status = 'expired' WHERE id = ({paid});"
+    )
+    assert data["checkout"]["lost"] == 1 and not data["ok"]
+    assert "kedaluwarsa padahal" in data["checkout"]["lost_details"][0]["message"]
+
+
+def _dropping_payments(settings, clock):
+    """The real app, behind a middleware that answers the first "Saya sudah bayar" as done
+    without storing it: a payment the store drops, at the app factory's seam."""
+    app = create_app(settings, clock)
+    dropped: list[str] = []
+
+    @web.middleware
+    async def drop_first_payment(request, handler):
+        if request.method == "POST" and request.path.endswith("/sudah-bayar") and not dropped:
+            dropped.append(request.path)
+            raise web.HTTPSeeOther("/bayar")
+        return await handler(request)
+
+    app.middlewares.append(drop_first_payment)
+    return app
+
+
+def test_a_payment_dropped_while_the_event_runs_fails_it(tmp_path):
+    """Rehearsed against an app that drops one payment, the run reports it lost and fails."""
+    import asyncio
+
+    options = Options(EVENT, speed=600, audience=1.0, seed=3, workdir=tmp_path,
+                      browser="websockets", buyers=0.5)  # fmt: skip
+    run = asyncio.run(rehearse(options, _dropping_payments))
+    data = report.build(run)
+    assert sum(len(b.payments) for b in run.buyers) > 1
+    assert data["checkout"]["lost"] > 0 and not data["ok"]
+    assert any("statusnya" in x["message"] for x in data["checkout"]["lost_details"])
+
+
 def test_expected_holdings_follow_cancels():
     """Cancel 0 drops all of a code; cancel n takes n off; other viewers are untouched."""
 
@@ -120,6 +218,25 @@ def test_expected_holdings_follow_cancels():
         Sent("a", "order", [{"code": "Z99", "qty": 1}]),
     ]
     assert expected_holdings(sent, {"K01"}) == {("a", "K01"): 1, ("b", "K01"): 0}
+
+
+def test_expected_holdings_follow_per_buyer_limits():
+    """A claim over max_per_buyer is cut to what the viewer may still hold; cancels free room."""
+
+    class Sent:
+        def __init__(self, viewer, kind, items):
+            self.author_channel_id, self.expected = viewer, {"kind": kind, "items": items}
+
+    sent = [
+        Sent("a", "order", [{"code": "B01", "qty": 3}]),  # cut to 2
+        Sent("a", "order", [{"code": "B01", "qty": 1}]),  # refused: holds 2 already
+        Sent("b", "order", [{"code": "B01", "qty": 1}]),
+        Sent("b", "cancel", [{"code": "B01", "qty": 0}]),
+        Sent("b", "order", [{"code": "B01", "qty": 5}]),  # room again after the cancel: 2
+        Sent("a", "order", [{"code": "K01", "qty": 4}]),  # no limit on K01
+    ]
+    held = expected_holdings(sent, {"B01", "K01"}, {"B01": 2})
+    assert held == {("a", "B01"): 2, ("b", "B01"): 2, ("a", "K01"): 4}
 
 
 def test_an_event_with_errors_is_refused(tmp_path):
