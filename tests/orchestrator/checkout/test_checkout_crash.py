@@ -116,8 +116,10 @@ async def test_killed_through_a_checkout_loses_and_doubles_nothing(tmp_path, san
     payment is lost or doubled, and the buyer's same cookie still opens their page."""
     db_path = tmp_path / "pasar.db"
     save(db_path, paying_event(datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)))
+    # Polled chat, so "a page being read" is one liveChatMessages.list call to kill inside;
+    # the streamed chat's own kill test is tests/orchestrator/chat/test_stream_crash.py.
     env = {"PASAR_SANDBOX_URL": sandbox_url, "PASAR_AUDIENCE_RATE": "0",
-           "PASAR_CHAT_ANNOUNCEMENTS": "false"}  # fmt: skip
+           "PASAR_CHAT_ANNOUNCEMENTS": "false", "PASAR_YOUTUBE_CHAT": "poll"}  # fmt: skip
     service, buyer = ServiceProcess(db_path, env=env), Buyer()
 
     async def chat_id() -> str | None:
