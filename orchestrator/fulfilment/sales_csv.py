@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +27,7 @@ from orchestrator.checkout.model import METHOD_LABELS, PARCEL_LABELS, Details
 from orchestrator.fulfilment import sales, sales_store
 from orchestrator.fulfilment.store import DeskLine
 from orchestrator.orders import store as order_store
+from orchestrator.orders.export import deliver_csv
 from orchestrator.settings import load_settings
 from schedules import store as schedule_store
 
@@ -99,14 +99,7 @@ def parcels_command(db_path: Path, vendor: str | None, out: Path | None, now: da
         data, rows = export_csv(db, sales.SalesFilter(vendor=vendor or ""), now)
     finally:
         db.close()
-    if out is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return 0
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    print(f"{rows} paket ditulis ke {out} (parcels written)", file=sys.stderr)
-    return 0
+    return deliver_csv(data, out, f"{rows} paket ditulis ke {out} (parcels written)")
 
 
 def run_cli(args, now: datetime) -> int:

@@ -92,13 +92,18 @@ def orders_command(db_path: Path, vendor: str | None, out: Path | None) -> int:
         data, rows = export_csv(db, vendor=vendor)
     finally:
         db.close()
+    return deliver_csv(data, out, f"{rows} pesanan ditulis ke {out} (orders written)")
+
+
+def deliver_csv(data: bytes, out: Path | None, written: str) -> int:
+    """Write a CSV's bytes to ``out`` (saying ``written`` on stderr) or, without one, stdout."""
     if out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return 0
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
-    print(f"{rows} pesanan ditulis ke {out} (orders written)", file=sys.stderr)
+    print(written, file=sys.stderr)
     return 0
 
 
