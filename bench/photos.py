@@ -95,14 +95,29 @@ async def serving(folder: Path, requests: int) -> tuple[list[float], list[float]
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     base = f"http://127.0.0.1:{runner.addresses[0][1]}"
     try:
-        pid = app[SCHEDULE].current().event.products[0].photo_id  # made at its first start
-        assert pid
+        await photos_ready(app)  # made in the background after its first start
+        pid = app[SCHEDULE].current().event.products[0].photo_id
         await fetch_ms(base, "/healthz", 20)  # warm up
         health = await fetch_ms(base, "/healthz", requests)
         photo = await fetch_ms(base, f"/foto/{pid}-card.webp", requests)
     finally:
         await runner.cleanup()
     return photo, health
+
+
+async def photos_ready(app: web.Application, timeout: float = 150) -> None:
+    """Wait (on the schedule feed, not a poll) until every product has its photo."""
+    ready = asyncio.Event()
+
+    def check(schedule) -> None:
+        if schedule.event and all(p.photo_id for p in schedule.event.products):
+            ready.set()
+
+    stop = app[SCHEDULE].follow(check)
+    try:
+        await asyncio.wait_for(ready.wait(), timeout)
+    finally:
+        stop()
 
 
 def p99(values: list[float]) -> float:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from orchestrator.sandbox.state import SandboxState
     from orchestrator.sessions import SessionBook
     from orchestrator.settings import Settings
+    from orchestrator.viewers.catalogue_pages import CatalogueCache
     from overlays.clicks import ClickLog
     from overlays.hub import Hub
     from overlays.links import LinkPages
@@ -95,6 +96,8 @@ POLLERS: web.AppKey[ChatPollers] = web.AppKey("chat_pollers")
 YOUTUBE_STREAM: web.AppKey[StreamClient] = web.AppKey("youtube_stream")
 CHECKOUT: web.AppKey[Checkout] = web.AppKey("checkout")
 FULFILMENT: web.AppKey[Fulfilment] = web.AppKey("fulfilment")
+# The viewers' catalogue /pasar, rebuilt once per schedule revision.
+CATALOGUE: web.AppKey[CatalogueCache] = web.AppKey("catalogue")
 
 # -- the sandbox's own app (the fake YouTube and Zoom servers) ---------------------------
 SANDBOX_STATE: web.AppKey[SandboxState] = web.AppKey("sandbox_state")

@@ -49,7 +49,7 @@ from orchestrator.settings import Settings
 from orchestrator.viewers import wiring as viewers_wiring
 from overlays import wiring as overlays_wiring
 from overlays.state import OverlaySettings
-from schedules import store
+from schedules import demo_photos, store
 from schedules import wiring as schedules_wiring
 from schedules.photo_import import PhotoImport
 from schedules.photo_store import PhotoStore
@@ -89,6 +89,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     # (overlays, bridge), the platforms, the order desk (the bridge listens to it), and
     # the checkout (it follows the desk) and the chat (it feeds the desk).
     schedules_wiring.setup(app)
+    if settings.event is None and settings.demo_photos:
+        app.cleanup_ctx.append(demo_photos.background_ctx)  # after the feed: it publishes
     host_wiring.setup_rotation(app)
     overlays_wiring.setup(app, OverlaySettings(base_url=settings.public_url), host=settings.host)
     host_wiring.setup_bridge(app)
@@ -111,7 +113,7 @@ async def store_ctx(app: web.Application) -> AsyncIterator[None]:
     await the_store.run(store.migrate)
     await the_store.run(
         load_startup_event, settings.event, settings.demo, settings.demo_lead_seconds,
-        datetime.now(UTC), app[PHOTOS], settings.demo_photos,
+        datetime.now(UTC), app[PHOTOS],
     )  # fmt: skip
     app[TOKENS] = await the_store.run(
         auth.ensure_tokens, settings.organiser_token, settings.host_token

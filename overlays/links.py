@@ -117,6 +117,7 @@ class Catalog:
     """The event's products by code key, by catalog spelling and by vendor."""
 
     revision: int = 0
+    base_url: str = ""  # the event's, for absolute addresses when no public URL is set
     by_key: dict[str, ProductPage] = field(default_factory=dict)
     by_code: dict[str, ProductPage] = field(default_factory=dict)
     by_vendor: dict[str, list[ProductPage]] = field(default_factory=dict)
@@ -126,9 +127,9 @@ class Catalog:
     @classmethod
     def build(cls, event: Event | None, revision: int = 0) -> Catalog:
         """Precompute every product's page data; the first of two equal keys wins."""
-        catalog = cls(revision)
         if event is None:
-            return catalog
+            return cls(revision)
+        catalog = cls(revision, event.base_url.rstrip("/"))
         vendors = {v.id: v for v in event.vendors}
         for product in event.products:
             vendor = vendors.get(product.vendor_id)
@@ -230,6 +231,7 @@ class LinkPages:
     landing: jinja2.Template
     missing: jinja2.Template
     static_version: str
+    base_url: str = ""  # the public URL, for Open Graph's absolute addresses; "" = the event's
 
 
 def channel_of(code: str, on_air: list[dict]) -> dict | None:
@@ -312,6 +314,7 @@ def _landing(
         pages.landing,
         product=product,
         sold_out=sold_out,
+        base_url=pages.base_url.rstrip("/") or catalog.base_url,
         live_title=_title(channel) if live else "",
         groups=on_air_groups(catalog, on_air, skip=product.code),
     )

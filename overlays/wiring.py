@@ -88,6 +88,7 @@ async def link_pages_ctx(app: web.Application) -> AsyncIterator[None]:
         landing=templates.get_template("landing.html"),
         missing=templates.get_template("landing_404.html"),
         static_version=app[STATIC_VERSION],
+        base_url=app[OVERLAY_SETTINGS].base_url,
     )
     stop = app[SCHEDULE].follow(pages.cache.update)
     app[LINK_PAGES] = pages

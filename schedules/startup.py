@@ -42,12 +42,13 @@ def load_startup_event(
     lead_seconds: float,
     now: datetime,
     photos: PhotoImport | None = None,
-    example_photos: bool = True,
 ) -> None:
     """Import ``path`` as written, or the example (shifted to start soon when ``demo``) if empty.
 
     A given file's photo files are read again at each start (a replaced file is a new
     photo; one already stored is not resized again); a web address is fetched once.
+    The example is stored with its photos named but not made: ``schedules.demo_photos``
+    makes them after the service answers.
     """
     if path is not None:
         stored = store.load_event(db)
@@ -61,7 +62,7 @@ def load_startup_event(
         return
     if store.has_event(db):
         return
-    event = read_event_file(EXAMPLE_EVENT, photos if example_photos else None)
+    event = read_event_file(EXAMPLE_EVENT)
     if demo:
         start = now.astimezone(UTC) + timedelta(seconds=lead_seconds)
         event = rebase(event, start.replace(microsecond=0))

@@ -261,6 +261,22 @@ def upsert_product(db: Database, product: Product) -> int:
         return _bump(db)
 
 
+def fill_photo_ids(db: Database, ids: dict[str, str]) -> int:
+    """Give products whose photo (as written) has no stored id yet the id in ``ids``, in
+    one transaction, bumping the revision once if any changed; return how many changed."""
+    changed = 0
+    with db.atomic():
+        for reference, pid in ids.items():
+            cursor = db.execute(
+                "UPDATE products SET photo_id = ? WHERE photo = ? AND coalesce(photo_id, '') = ''",
+                [pid, reference],
+            )
+            changed += cursor.rowcount
+        if changed:
+            _bump(db)
+    return changed
+
+
 def _bump(db: Database) -> int:
     db.execute("UPDATE event SET revision = revision + 1 WHERE id = 1")
     return schedule_revision(db)

@@ -1,10 +1,13 @@
-"""The viewers' agenda in the app. Only the app factory imports this module."""
+"""The viewers' agenda and catalogue in the app. Only the app factory imports this module."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from aiohttp import web
 
-from orchestrator.viewers import pages
+from kernel.keys import CATALOGUE, SCHEDULE
+from orchestrator.viewers import catalogue_pages, pages
 
 
 def setup(app: web.Application) -> None:
@@ -12,3 +15,15 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/jadwal/events", pages.agenda_events)
     app.router.add_get(r"/jadwal/slot/{slot_id}.ics", pages.slot_calendar)
     app.router.add_get(r"/jadwal/penjual/{vendor_id}.ics", pages.vendor_calendar)
+    app.router.add_get("/pasar", catalogue_pages.catalogue_page)
+    app.router.add_get("/pasar/{vendor_id}", catalogue_pages.vendor_page)
+    app.router.add_get("/sitemap.xml", catalogue_pages.sitemap)
+    app.cleanup_ctx.append(catalogue_ctx)
+
+
+async def catalogue_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Keep the catalogue on the schedule feed while the app runs."""
+    app[CATALOGUE] = catalogue_pages.CatalogueCache()
+    stop = app[SCHEDULE].follow(app[CATALOGUE].update)
+    yield
+    stop()

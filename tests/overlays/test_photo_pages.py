@@ -128,3 +128,21 @@ async def test_the_order_form_shows_the_thumbnail(client) -> None:
         ' width="120" height="120">'
     ) in html
     assert "order-photo" not in await (await client.get("/bayar/pesan/T01")).text()
+
+
+async def test_the_order_page_has_open_graph_with_price_and_absolute_photo(
+    aiohttp_client, settings: Settings, tmp_path: Path
+) -> None:
+    """og:title holds the product and its Rupiah price; og:image is the photo's full address."""
+    public = "https://pasar.example.id"
+    app = create_app(replace(settings, event=photo_event(tmp_path / "acara"), public_url=public))
+    client = await aiohttp_client(app)
+    pid = product(client, "K01").photo_id
+    html = await (await client.get("/o/K01")).text()
+    meta = dict(re.findall(r'<meta property="(og:[a-z:]+)" content="([^"]*)">', html))
+    assert meta["og:title"] == "K01 Kopi Robusta 250 g · Rp 45.000"
+    assert meta["og:image"] == f"{public}/foto/{pid}-phone.webp"
+    assert meta["og:url"] == f"{public}/o/K01"
+    tricky = await (await client.get("/o/S01")).text()
+    title = re.search(r'<meta property="og:title" content="([^"]*)">', tricky)
+    assert title and unescape(title[1]).startswith(f"S01 {TRICKY} · Rp ")

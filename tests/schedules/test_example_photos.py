@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,11 +13,12 @@ from PIL import Image
 from sqlite_utils import Database
 
 from schedules.commands import check_command
+from schedules.demo_photos import make_photos, missing_photos
 from schedules.loader import load_paths
 from schedules.photo_import import PhotoImport
 from schedules.photo_store import PhotoStore
 from schedules.startup import EXAMPLE_EVENT, load_startup_event
-from schedules.store import load_event, migrate
+from schedules.store import fill_photo_ids, load_event, migrate, schedule_revision, upsert_product
 
 
 def test_every_example_product_names_a_small_square_photo() -> None:
@@ -36,17 +39,43 @@ def test_the_example_checks_clean_with_its_photos() -> None:
     assert check_command([EXAMPLE_EVENT], out) == 0, out.getvalue()
 
 
-@pytest.mark.slow
-def test_the_demo_start_stores_every_photo(tmp_path: Path) -> None:
-    """The first start with the example makes every product's sizes beside the database."""
+def test_the_demo_start_names_the_photos_but_does_not_make_them(tmp_path: Path) -> None:
+    """The first start stores the example at once: every photo named, none made yet."""
     db = Database(tmp_path / "pasar.db")
     migrate(db)
     photos = PhotoImport(PhotoStore.beside(tmp_path / "pasar.db"))
-    load_startup_event(db, None, True, 60, datetime.now(UTC), photos, True)
+    load_startup_event(db, None, True, 60, datetime.now(UTC), photos)
+    event = load_event(db)
+    assert all(p.photo and not p.photo_id for p in event.products)
+    assert not (tmp_path / "foto").exists()
+    assert len(missing_photos(db)) == 212
+
+
+@pytest.mark.slow
+def test_the_background_step_makes_every_photo_and_names_it(tmp_path: Path) -> None:
+    """make_photos + fill_photo_ids give every product its stored sizes, bumping once."""
+    db = Database(tmp_path / "pasar.db")
+    migrate(db)
+    photos = PhotoImport(PhotoStore.beside(tmp_path / "pasar.db"))
+    load_startup_event(db, None, True, 60, datetime.now(UTC), photos)
+    before = schedule_revision(db)
+    ids = make_photos(missing_photos(db), EXAMPLE_EVENT.parent, photos, threading.Event())
+    assert fill_photo_ids(db, ids) == 212
+    assert schedule_revision(db) == before + 1
     event = load_event(db)
     assert all(p.photo_id and photos.store.has(p.photo_id) for p in event.products)
-    assert (tmp_path / "foto").is_dir()
-    skipped = Database(memory=True)
-    migrate(skipped)
-    load_startup_event(skipped, None, True, 60, datetime.now(UTC), photos, False)
-    assert not any(p.photo_id for p in load_event(skipped).products)
+    assert missing_photos(db) == [] and fill_photo_ids(db, ids) == 0
+
+
+def test_a_product_changed_meanwhile_keeps_its_photo(tmp_path: Path) -> None:
+    """An id arriving late does not overwrite a photo an organiser set in the meantime."""
+    db = Database(memory=True)
+    migrate(db)
+    load_startup_event(db, None, True, 60, datetime.now(UTC))
+    first = load_event(db).products[0]
+    upsert_product(db, replace(first, photo="foto:0123456789abcdef", photo_id="0123456789abcdef"))
+    assert fill_photo_ids(db, {first.photo: "fedcba9876543210"}) == 0
+    assert load_event(db).products[0].photo_id == "0123456789abcdef"
+    stopped = threading.Event()
+    stopped.set()
+    assert make_photos(["foto/K01.webp"], EXAMPLE_EVENT.parent, PhotoImport(), stopped) == {}
