@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from kernel.errors import NotFound
-from kernel.keys import CLOCK, PUBLISHER, ROTATION, SCHEDULE, SETTINGS, TEMPLATES
+from kernel.keys import AGENDA, CLOCK, PUBLISHER, ROTATION, SCHEDULE, SETTINGS, TEMPLATES
 from kernel.web import render
 from orchestrator.live import event_stream
 from orchestrator.rotation.service import TOPIC as ROTATION_TOPIC
@@ -61,12 +61,41 @@ def _with_etag(request: web.Request, response: web.Response) -> web.Response:
     return response
 
 
+class AgendaCache:
+    """The last agenda page drawn, and what it was drawn from.
+
+    The page changes only with the schedule, the host's actions (a new timeline) and the
+    moments a turn starts or ends; between those every viewer gets the same bytes.
+    """
+
+    def __init__(self) -> None:
+        self.key: tuple | None = None
+        self.body = b""
+
+
+def _agenda_key(request: web.Request) -> tuple:
+    app = request.config_dict
+    rotation, now = app[ROTATION], app[CLOCK].now()
+    timelines = tuple(rotation.state(c).timeline for c in rotation.channels)
+    moments = tuple(
+        (p.start is not None and p.end is not None and p.start <= now < p.end,
+         (p.end or p.slot.end) > now)
+        for timeline in timelines
+        for p in timeline
+    )  # fmt: skip
+    return (app[SCHEDULE].current().revision, timelines, moments)
+
+
 async def agenda_page(request: web.Request) -> web.Response:
-    """The running order by day and channel, as it really runs."""
-    context = _context(request)
+    """The running order by day and channel, as it really runs (drawn once per change)."""
+    # Public paths carry no login (no role, no form token): one page fits every viewer.
     settings = request.config_dict[SETTINGS]
-    return _with_etag(request, render(request, "jadwal.html", base_url=settings.base_url,
-                                      **context))  # fmt: skip
+    cache, key = request.config_dict[AGENDA], _agenda_key(request)
+    if cache.key != key:
+        page = render(request, "jadwal.html", base_url=settings.base_url, **_context(request))
+        cache.key, cache.body = key, page.body
+    response = web.Response(body=cache.body, content_type="text/html", charset="utf-8")
+    return _with_etag(request, response)
 
 
 async def agenda_events(request: web.Request) -> web.StreamResponse:

@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from kernel.keys import CATALOGUE, SCHEDULE
+from kernel.keys import AGENDA, CATALOGUE, SCHEDULE
 from orchestrator.viewers import catalogue_pages, pages
 
 
 def setup(app: web.Application) -> None:
+    app[AGENDA] = pages.AgendaCache()
     app.router.add_get("/jadwal", pages.agenda_page)
     app.router.add_get("/jadwal/events", pages.agenda_events)
     app.router.add_get(r"/jadwal/slot/{slot_id}.ics", pages.slot_calendar)

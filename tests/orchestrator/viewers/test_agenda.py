@@ -15,6 +15,7 @@ from orchestrator.app import create_app
 from orchestrator.rotation.actions import Action
 from orchestrator.rotation.engine import channel_state
 from orchestrator.viewers.agenda import agenda, vendor_slots
+from tests.conftest import login
 from tests.orchestrator.helpers import T0, save, small_event
 
 
@@ -125,3 +126,11 @@ async def test_a_vendor_calendar_and_unknown_ones(client) -> None:
     for path in ("/jadwal/slot/nope.ics", "/jadwal/penjual/nope.ics"):
         missing = await client.get(path, headers={"Accept": "text/html"})
         assert missing.status == 404
+
+
+async def test_the_page_carries_no_login_so_one_drawing_fits_everyone(client) -> None:
+    """An organiser logged in gets the same bytes as a viewer: no form token, no menu."""
+    anonymous = await (await client.get("/jadwal")).text()
+    token = await login(client, "organiser")
+    mine = await (await client.get("/jadwal")).text()
+    assert token and token not in mine and 'href="/editor"' not in mine and mine == anonymous
