@@ -18,6 +18,13 @@ def rupiah(amount: int | None) -> str:
     return f"{sign}Rp {abs(int(amount)):,}".replace(",", ".")
 
 
+def kilograms(grams: int | None) -> str:
+    """Show a weight in grams as Indonesians write kilograms, e.g. ``0,8 kg``."""
+    if grams is None:
+        return "-"
+    return f"{grams / 1000:.1f}".replace(".", ",") + " kg"
+
+
 def zone_label(tz: ZoneInfo) -> str:
     """Name the zone as Indonesians do (WIB/WITA/WIT), else its key."""
     return _ZONE_NAMES.get(tz.key, tz.key)

@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 from aiohttp import web
 
-from kernel.formatting import local_date, local_time, rupiah
+from kernel.formatting import kilograms, local_date, local_time, rupiah
 from kernel.keys import CSRF_TOKEN, ROLE, STATIC_VERSION, TEMPLATES
 
 
@@ -29,6 +29,7 @@ def make_templates(package_dirs: Sequence[Path]) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["rupiah"] = rupiah
+    env.filters["kg"] = kilograms
     env.filters["local_time"] = local_time
     env.filters["local_date"] = local_date
     return env

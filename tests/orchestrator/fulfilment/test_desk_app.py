@@ -240,7 +240,7 @@ async def test_labels_print_one_per_parcel_to_ship(client):
     page = await resp.text()
     assert resp.status == 200 and "form-action 'self'" in resp.headers["Content-Security-Policy"]
     assert page.count('class="label"') == 2
-    assert "Budi Santoso" in page and "Kopi 0" in page and "Berat 0.8 kg" in page
+    assert "Budi Santoso" in page and "Kopi 0" in page and "Berat 0,8 kg" in page
 
 
 async def test_revoke_and_reissue_a_vendors_link(client):
