@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from orchestrator.sandbox.state import SandboxState
     from orchestrator.sessions import SessionBook
     from orchestrator.settings import Settings
+    from orchestrator.viewers.live import LiveFeed
     from overlays.clicks import ClickLog
     from overlays.hub import Hub
     from overlays.links import LinkPages
@@ -92,6 +93,8 @@ SANDBOX: web.AppKey[Sandbox] = web.AppKey("platform_sandbox")
 POLLERS: web.AppKey[ChatPollers] = web.AppKey("chat_pollers")
 CHECKOUT: web.AppKey[Checkout] = web.AppKey("checkout")
 FULFILMENT: web.AppKey[Fulfilment] = web.AppKey("fulfilment")
+# The viewers' live page: each channel's viewer-safe state on the hub (``/live``).
+LIVE_FEED: web.AppKey[LiveFeed] = web.AppKey("live_feed")
 
 # -- the sandbox's own app (the fake YouTube and Zoom servers) ---------------------------
 SANDBOX_STATE: web.AppKey[SandboxState] = web.AppKey("sandbox_state")

@@ -226,7 +226,7 @@ def requests(draw, routes: list[tuple[str, str]]) -> dict:
 # Who may write where, written out here rather than taken from ``auth``: a test that
 # asked the code under test would agree with any mistake in it.
 PUBLIC = ("/healthz", "/metrics", "/o/", "/overlay/", "/static/", "/webhooks/", "/login",
-          "/logout", "/v/", "/favicon.ico", "/qr/", "/jadwal", "/foto/")  # fmt: skip
+          "/logout", "/v/", "/favicon.ico", "/qr/", "/jadwal", "/foto/", "/live")  # fmt: skip
 ORGANISER_ONLY = ("/editor", "/api/editor", "/sessions", "/orders/vendor-links", "/laporan")
 
 
