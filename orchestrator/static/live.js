@@ -9,8 +9,9 @@
   const tz = root.dataset.tz || "Asia/Jakarta";
   // Server clock minus ours: countdowns use absolute times from the server's clock.
   let offset = Number(root.dataset.serverNow || Date.now()) - Date.now();
-  const clock = new Intl.DateTimeFormat("id-ID", {
-    hour: "2-digit", minute: "2-digit", hour12: false, timeZone: tz,
+  // "15:40" as the server writes it (id-ID would write "15.40").
+  const clock = new Intl.DateTimeFormat("en-GB", {
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: tz,
   });
 
   function el(tag, cls, text) {

@@ -8,7 +8,6 @@ frames to the default.
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -17,7 +16,7 @@ from yarl import URL
 
 from kernel.errors import NotFound
 from kernel.formatting import local_time
-from kernel.keys import HUB, LIVE_FEED, PUBLISHER, SCHEDULE, STORE
+from kernel.keys import CLOCK, HUB, LIVE_FEED, PUBLISHER, SCHEDULE, STORE
 from kernel.times import JAKARTA
 from kernel.web import render
 from orchestrator.viewers.live import LiveFeed
@@ -62,7 +61,7 @@ def _page(request: web.Request, channels: list[str], one: bool) -> web.Response:
     response = render(
         request, "live.html", channels=shown, one=one, event=event,
         tz_name=tz.key,
-        server_now=int(time.time() * 1000),
+        server_now=int(request.config_dict[CLOCK].now().timestamp() * 1000),
     )  # fmt: skip
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Security-Policy"] = _csp(str(URL(shown[0]["ws"]).origin())
