@@ -7,6 +7,10 @@ to each socket without awaiting any of them; a page whose write buffer grows pas
 again from a snapshot) instead of holding memory or anyone else back. Pings find dead
 connections. The hub never imports ``orchestrator``: the orchestrator drives it through
 ``publish``, ``reload``, ``snapshot`` and ``pages``.
+
+Viewers of the live page connect to ``/live/<channel>``: a public, read-only topic kept
+as ``live/<channel>``, published by the orchestrator's live feed (it hears each overlay
+change through ``follow``). Viewers are not OBS pages: ``pages`` does not list them.
 """
 
 from __future__ import annotations
@@ -128,6 +132,7 @@ class Hub:
                 max_size=messages.MAX_CLIENT_MESSAGE,
                 max_queue=4,
                 logger=log,
+                backlog=1024,  # thousands of live pages reconnect at once after a restart
             )
         except OSError as err:
             raise HubError(
@@ -172,10 +177,6 @@ class Hub:
         """
         self._followers.append(callback)
         return lambda: self._followers.remove(callback) if callback in self._followers else None
-
-    def viewers(self) -> int:
-        """How many live-page sockets are open now (all channels)."""
-        return sum(len(t.conns) for k, t in self._topics.items() if k.startswith(LIVE_PREFIX))
 
     def snapshot(self, channel: str) -> dict[str, Any]:
         """The channel's current revision and state (``rev`` 0 and ``{}`` before any)."""
