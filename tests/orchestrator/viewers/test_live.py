@@ -16,6 +16,7 @@ from kernel.clock import ManualClock
 from kernel.keys import BRIDGE, HUB, LIVE_FEED, ORDER_DESK, PUBLISHER, ROTATION
 from orchestrator.app import create_app
 from orchestrator.orders.model import ChatMessage
+from overlays.hub import Hub
 from overlays.live_state import embed_url, stock_label, viewer_state
 from tests.orchestrator.helpers import T0, save, small_event
 
@@ -145,3 +146,15 @@ async def test_a_live_broadcast_is_embedded_and_dropped_when_complete(client) ->
     publish("platform", "utama", {"broadcast_id": "AbCdEfGhIjK", "broadcast_status": "complete"})
     assert app[LIVE_FEED].state("utama")["video"] is None
     assert "<iframe" not in await (await client.get("/live/utama")).text()
+
+
+async def test_hub_followers_hear_real_overlay_changes_only() -> None:
+    """follow() hears a changed overlay state once, not a repeat, not a viewers' topic."""
+    hub, heard = Hub(), []
+    stop = hub.follow(lambda channel, state: heard.append((channel, state["n"])))
+    hub.publish("utama", {"n": 1})
+    hub.publish("utama", {"n": 1})  # no change
+    hub.publish("live/utama", {"n": 2})  # the viewers' own topic
+    stop()
+    hub.publish("utama", {"n": 3})
+    assert heard == [("utama", 1)]
