@@ -154,21 +154,30 @@ class Hub:
         """Make ``state`` the channel's next revision and send it to its pages; return the rev.
 
         An identical state is not a change: nothing is sent and the revision stays.
+        Followers hear each real change after its pages were sent it.
         """
-        topic = self._topics.setdefault(channel, _Topic())
+        rev, changed = self._publish(channel, state)
+        if changed:
+            for follower in tuple(self._followers):
+                follower(channel, state)
+        return rev
+
+    def publish_live(self, channel: str, state: dict[str, Any]) -> int:
+        """Make ``state`` the next revision of the channel's viewers' topic; return the rev."""
+        return self._publish(LIVE_PREFIX + channel, state)[0]
+
+    def _publish(self, key: str, state: dict[str, Any]) -> tuple[int, bool]:
+        topic = self._topics.setdefault(key, _Topic())
         state_json = messages.encode_state(state)
         if topic.rev and state_json == topic.state_json:
-            return topic.rev
+            return topic.rev, False
         topic.rev += 1
         topic.state_json = state_json
         if topic.conns:
             message = messages.revision(messages.UPDATE, topic.rev, _now_ms(), state_json)
             broadcast(topic.conns, message)
             self._drop_slow(topic.conns)
-        if not channel.startswith(LIVE_PREFIX):
-            for follower in tuple(self._followers):
-                follower(channel, state)
-        return topic.rev
+        return topic.rev, True
 
     def follow(self, callback: Callable[[str, dict[str, Any]], None]) -> Callable[[], None]:
         """Call ``callback(channel, state)`` after each real change of an overlay topic.

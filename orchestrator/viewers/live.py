@@ -25,6 +25,9 @@ from schedules.feed import ScheduleFeed
 
 log = logging.getLogger(__name__)
 
+# Units left are re-read at most once this often (seconds) per channel: the database
+# thread is the order desk's too, and a rush of chat pages needs one read, not one each.
+STOCK_GAP = 1.0
 # A broadcast in these states has nothing left to watch.
 _ENDED = frozenset({"complete", "revoked"})
 
@@ -41,8 +44,9 @@ class LiveFeed:
         self._dirty: set[str] = set()
         self._stops: list[Callable[[], None]] = []
 
-    def start(self) -> None:
-        """Follow the hub, the desk and the platforms; publish what the hub already holds."""
+    async def start(self) -> None:
+        """Follow the hub, the desk and the platforms; publish what the hub already holds,
+        with its units left, so the first viewer's page is whole."""
         self._stops = [
             self.hub.follow(self._on_overlay),
             self.publisher.listen(ORDERS, self._on_orders),
@@ -53,6 +57,7 @@ class LiveFeed:
             snapshot = self.hub.snapshot(channel)
             if snapshot["rev"]:
                 self._on_overlay(channel, snapshot["state"])
+        await asyncio.gather(*self._tasks.values())
 
     async def stop(self) -> None:
         for stop in self._stops:
@@ -77,7 +82,7 @@ class LiveFeed:
             stock_left=self.stock.get(channel),
             video_id=self.videos.get(channel),
         )
-        self.hub.publish(LIVE_PREFIX + channel, state)
+        self.hub.publish_live(channel, state)
 
     def _title(self, channel: str) -> str:
         event = self.schedule.current().event
@@ -114,23 +119,29 @@ class LiveFeed:
             self._tasks[channel] = task
 
     async def _read_stock(self, channel: str) -> None:
+        loop = asyncio.get_running_loop()
+        last = None
         try:
             while channel in self._dirty:
+                if last is not None:  # a rush of order pages is one read a STOCK_GAP
+                    await asyncio.sleep(max(0.0, last + STOCK_GAP - loop.time()))
+                last = loop.time()
                 self._dirty.discard(channel)
                 codes = [p.get("code") for p in self.overlays[channel].get("products") or ()]
-                used = await self.store.run(stock_used, codes)
-                self.stock[channel] = self._left(codes, used)
+                stocked = [c for c in codes if self._stock_of(c) is not None]
+                used = await self.store.run(stock_used, stocked) if stocked else {}
+                self.stock[channel] = {c: self._left(c, used) for c in codes}
                 self.push(channel)
         except Exception:
             log.exception("Live page: reading stock of %s failed", channel)
         finally:
             self._tasks.pop(channel, None)
 
-    def _left(self, codes: list[str], used: dict[str, int]) -> dict[str, int | None]:
+    def _stock_of(self, code: str) -> int | None:
         event = self.schedule.current().event
-        left: dict[str, int | None] = {}
-        for code in codes:
-            product = event.product(code) if event else None
-            stock = product.stock if product else None
-            left[code] = None if stock is None else stock - used.get(code, 0)
-        return left
+        product = event.product(code) if event else None
+        return product.stock if product else None
+
+    def _left(self, code: str, used: dict[str, int]) -> int | None:
+        stock = self._stock_of(code)
+        return None if stock is None else stock - used.get(code, 0)

@@ -88,6 +88,6 @@ async def live_feed_ctx(app: web.Application) -> AsyncIterator[None]:
     """Run the live feed once the hub and the overlay bridge run."""
     feed = LiveFeed(app[HUB], app[SCHEDULE], app[STORE], app[PUBLISHER])
     app[LIVE_FEED] = feed
-    feed.start()
+    await feed.start()
     yield
     await feed.stop()

@@ -154,7 +154,7 @@ async def test_hub_followers_hear_real_overlay_changes_only() -> None:
     stop = hub.follow(lambda channel, state: heard.append((channel, state["n"])))
     hub.publish("utama", {"n": 1})
     hub.publish("utama", {"n": 1})  # no change
-    hub.publish("live/utama", {"n": 2})  # the viewers' own topic
+    hub.publish_live("utama", {"n": 2})  # the viewers' own topic
     stop()
     hub.publish("utama", {"n": 3})
     assert heard == [("utama", 1)]

@@ -26,14 +26,13 @@ ANDROID = (
     "Mozilla/5.0 (Linux; Android 13; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko)"
     " Chrome/120.0.0.0 Mobile Safari/537.36"
 )
-START = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=2)
 # What the test answers in YouTube's place: the page must frame it, and nothing else.
 FAKE_PLAYER = "<!doctype html><title>player</title><body>video</body>"
 
 
-def _event():
+def _event(start: datetime):
     """Long names: what pushes a phone page sideways."""
-    event = small_event(START)
+    event = small_event(start)
     vendors = [replace(event.vendors[0], name="Kopi Rakyat Sidomulyo Kecamatan Tanggul Jember"),
                *event.vendors[1:]]  # fmt: skip
     products = [replace(event.products[0], name="KopiRobustaBubukPetikMerahSangraiSedang250g"),
@@ -43,9 +42,14 @@ def _event():
 
 @pytest.fixture
 async def served(settings):
-    """The real app on a loopback port, driven by a manual clock; yields (url, app, clock)."""
-    save(settings.db, _event())
-    clock = ManualClock(START + timedelta(minutes=2))
+    """The real app on a loopback port, driven by a manual clock; yields (url, app, clock).
+
+    The show began two minutes ago by the wall clock too: the hub stamps its messages
+    with the wall clock, and the page counts down on that.
+    """
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=2)
+    save(settings.db, _event(start))
+    clock = ManualClock(start + timedelta(minutes=2))
     app = create_app(settings, clock=clock)
     app[HUB_PORT] = 0
     runner = web.AppRunner(app)
@@ -58,6 +62,7 @@ async def served(settings):
 async def test_live_page_on_a_phone(chromium, served) -> None:
     """Vendor on air, first paint < 1 s, a rotation arrives without reload, no errors, fits."""
     base, app, clock = served
+    start = clock.now() - timedelta(minutes=2)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
@@ -94,7 +99,7 @@ async def test_live_page_on_a_phone(chromium, served) -> None:
         clock.advance(timedelta(minutes=8))  # the rotation moves on to the next vendor
         await expect(vendor).to_have_text("Penjual 1")
         await expect(page.locator("#kanal-utama .live-name")).to_have_text(["Kopi 1"])
-        wib = (START + timedelta(minutes=20)).astimezone(ZoneInfo("Asia/Jakarta"))
+        wib = (start + timedelta(minutes=20)).astimezone(ZoneInfo("Asia/Jakarta"))
         await expect(page.locator("#kanal-utama .live-when time")).to_have_text(
             wib.strftime("%H:%M WIB")
         )  # drawn by the browser from the absolute time, in WIB
