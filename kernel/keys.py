@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from orchestrator.sessions import SessionBook
     from orchestrator.settings import Settings
     from orchestrator.viewers.catalogue_pages import CatalogueCache
+    from orchestrator.viewers.live import LiveFeed
     from orchestrator.viewers.pages import AgendaCache
     from overlays.clicks import ClickLog
     from overlays.hub import Hub
@@ -100,6 +101,8 @@ FULFILMENT: web.AppKey[Fulfilment] = web.AppKey("fulfilment")
 # The viewers' catalogue /pasar, rebuilt once per schedule revision.
 CATALOGUE: web.AppKey[CatalogueCache] = web.AppKey("catalogue")
 AGENDA: web.AppKey[AgendaCache] = web.AppKey("agenda")
+# The viewers' live page: each channel's viewer-safe state on the hub (``/live``).
+LIVE_FEED: web.AppKey[LiveFeed] = web.AppKey("live_feed")
 
 # -- the sandbox's own app (the fake YouTube and Zoom servers) ---------------------------
 SANDBOX_STATE: web.AppKey[SandboxState] = web.AppKey("sandbox_state")

@@ -35,7 +35,7 @@ ORGANISER, HOST = "organiser", "host"
 # Longest prefix first; a path that matches none needs a host or organiser login.
 _PUBLIC = ("/healthz", "/metrics", "/o/", "/overlay/", "/static/", "/webhooks/", "/login",
            "/logout", "/v/", "/favicon.ico", "/qr/", "/bayar", "/api/wilayah",
-           "/jadwal", "/foto/", "/pasar", "/sitemap.xml")  # fmt: skip
+           "/jadwal", "/foto/", "/pasar", "/sitemap.xml", "/live")  # fmt: skip
 _ORGANISER_ONLY = ("/editor", "/api/editor", "/sessions", "/laporan")
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 _CSRF_TEXT = "Token CSRF salah atau tidak ada; muat ulang halaman."

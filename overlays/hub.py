@@ -7,6 +7,10 @@ to each socket without awaiting any of them; a page whose write buffer grows pas
 again from a snapshot) instead of holding memory or anyone else back. Pings find dead
 connections. The hub never imports ``orchestrator``: the orchestrator drives it through
 ``publish``, ``reload``, ``snapshot`` and ``pages``.
+
+Viewers of the live page connect to ``/live/<channel>``: a public, read-only topic kept
+as ``live/<channel>``, published by the orchestrator's live feed (it hears each overlay
+change through ``follow``). Viewers are not OBS pages: ``pages`` does not list them.
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ from overlays import messages
 log = logging.getLogger(__name__)
 
 CHANNEL_PATH = re.compile(r"^/overlay/([A-Za-z0-9_-]{1,64})$")
+# The viewers' live page: a public, read-only topic per channel, kept under ``live/<id>``.
+LIVE_PATH = re.compile(r"^/live/([A-Za-z0-9_-]{1,64})$")
+LIVE_PREFIX = "live/"
 DEFAULT_PORT = 8081
 
 
@@ -97,6 +104,7 @@ class Hub:
         self._server: Server | None = None
         self._port = 0
         self._changed: asyncio.Condition | None = None
+        self._followers: list[Callable[[str, dict[str, Any]], None]] = []
 
     @property
     def port(self) -> int:
@@ -124,6 +132,7 @@ class Hub:
                 max_size=messages.MAX_CLIENT_MESSAGE,
                 max_queue=4,
                 logger=log,
+                backlog=1024,  # thousands of live pages reconnect at once after a restart
             )
         except OSError as err:
             raise HubError(
@@ -145,18 +154,38 @@ class Hub:
         """Make ``state`` the channel's next revision and send it to its pages; return the rev.
 
         An identical state is not a change: nothing is sent and the revision stays.
+        Followers hear each real change after its pages were sent it.
         """
-        topic = self._topics.setdefault(channel, _Topic())
+        rev, changed = self._publish(channel, state)
+        if changed:
+            for follower in tuple(self._followers):
+                follower(channel, state)
+        return rev
+
+    def publish_live(self, channel: str, state: dict[str, Any]) -> int:
+        """Make ``state`` the next revision of the channel's viewers' topic; return the rev."""
+        return self._publish(LIVE_PREFIX + channel, state)[0]
+
+    def _publish(self, key: str, state: dict[str, Any]) -> tuple[int, bool]:
+        topic = self._topics.setdefault(key, _Topic())
         state_json = messages.encode_state(state)
         if topic.rev and state_json == topic.state_json:
-            return topic.rev
+            return topic.rev, False
         topic.rev += 1
         topic.state_json = state_json
         if topic.conns:
             message = messages.revision(messages.UPDATE, topic.rev, _now_ms(), state_json)
             broadcast(topic.conns, message)
             self._drop_slow(topic.conns)
-        return topic.rev
+        return topic.rev, True
+
+    def follow(self, callback: Callable[[str, dict[str, Any]], None]) -> Callable[[], None]:
+        """Call ``callback(channel, state)`` after each real change of an overlay topic.
+
+        The viewers' live topics derive from the overlay's; return what stops following.
+        """
+        self._followers.append(callback)
+        return lambda: self._followers.remove(callback) if callback in self._followers else None
 
     def snapshot(self, channel: str) -> dict[str, Any]:
         """The channel's current revision and state (``rev`` 0 and ``{}`` before any)."""
@@ -192,7 +221,7 @@ class Hub:
     def _check_request(self, conn: ServerConnection, request: Request) -> Response | None:
         """Refuse unknown paths and cross-site pages before the upgrade."""
         path = urlsplit(request.path).path
-        if not CHANNEL_PATH.match(path):
+        if not (CHANNEL_PATH.match(path) or LIVE_PATH.match(path)):
             return conn.respond(HTTPStatus.NOT_FOUND, "Overlay tidak ditemukan\n")
         if not self._origin_ok(request):
             log.warning("Overlay socket refused for Origin %s", request.headers.get_all("Origin"))
@@ -215,6 +244,10 @@ class Hub:
 
     async def _handle(self, conn: ServerConnection) -> None:
         """Register the page, send its snapshot, then answer resync requests until it goes."""
+        live = LIVE_PATH.match(urlsplit(conn.request.path if conn.request else "").path)
+        if live:
+            await self._handle_viewer(conn, LIVE_PREFIX + live.group(1))
+            return
         page = _page_info(conn, self.static_version)
         topic = self._topics.setdefault(page.channel, _Topic())
         self._pages[conn] = page
@@ -231,6 +264,21 @@ class Hub:
         finally:
             self._forget(conn, page.channel)
             await self._notify()
+
+    async def _handle_viewer(self, conn: ServerConnection, key: str) -> None:
+        """A live-page viewer: snapshot, then revisions; not listed with the OBS pages."""
+        topic = self._topics.setdefault(key, _Topic())
+        self._send_snapshot(conn, topic)
+        topic.conns.add(conn)
+        try:
+            async for raw in conn:
+                if messages.parse_client(raw) == messages.RESYNC:
+                    self._send_snapshot(conn, topic)
+                    self._drop_slow([conn])
+        except ConnectionClosed:
+            pass
+        finally:
+            self._forget(conn, key)
 
     def _send_snapshot(self, conn: ServerConnection, topic: _Topic) -> None:
         # broadcast() writes synchronously, so the snapshot goes out before any update.

@@ -245,7 +245,7 @@ def requests(draw, routes: list[tuple[str, str]]) -> dict:
 # asked the code under test would agree with any mistake in it.
 PUBLIC = ("/healthz", "/metrics", "/o/", "/overlay/", "/static/", "/webhooks/", "/login",
           "/logout", "/v/", "/favicon.ico", "/qr/", "/jadwal", "/foto/", "/pasar",
-          "/sitemap.xml")  # fmt: skip
+          "/sitemap.xml", "/live")  # fmt: skip
 ORGANISER_ONLY = ("/editor", "/api/editor", "/sessions", "/orders/vendor-links", "/laporan")
 
 

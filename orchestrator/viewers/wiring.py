@@ -1,4 +1,4 @@
-"""The viewers' agenda and catalogue in the app. Only the app factory imports this module."""
+"""The viewers' agenda, catalogue and live page in the app; only the app factory imports it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from kernel.keys import AGENDA, CATALOGUE, SCHEDULE
-from orchestrator.viewers import catalogue_pages, pages
+from orchestrator.viewers import catalogue_pages, live_pages, pages
 
 
 def setup(app: web.Application) -> None:
@@ -19,6 +19,9 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/pasar", catalogue_pages.catalogue_page)
     app.router.add_get("/pasar/{vendor_id}", catalogue_pages.vendor_page)
     app.router.add_get("/sitemap.xml", catalogue_pages.sitemap)
+    app.router.add_get("/live", live_pages.live_page)
+    app.router.add_get("/live/{channel}", live_pages.channel_page)
+    app.cleanup_ctx.append(live_pages.live_feed_ctx)
     app.cleanup_ctx.append(catalogue_ctx)
 
 
