@@ -70,7 +70,8 @@ def run(args: argparse.Namespace, app_factory: AppFactory, out: TextIO = sys.std
     c = data["checkout"]
     print(
         f"Pembayaran: {c['orders']} pesanan, {c['checked_out']} ke pembayaran, {c['paid']}"
-        f" dibayar, {c['expired']} kedaluwarsa, {c['cancelled']} batal; {c['lost']} hilang"
+        f" dibayar, {c['shipped']} dikirim ({c['unshipped']} terlambat), {c['expired']}"
+        f" kedaluwarsa, {c['cancelled']} batal; {c['lost']} hilang"
         f" ({c['buyers']['simulated']} pembeli simulasi, {c['payments']['count']} pembayaran)",
         file=out,
     )
