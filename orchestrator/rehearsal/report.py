@@ -20,7 +20,7 @@ from kernel.formatting import local_time
 from kernel.times import parse_utc
 from kernel.web import make_templates
 from orchestrator.orders.model import PAID, SHIPPED
-from orchestrator.rehearsal import coverage, funnel, problems
+from orchestrator.rehearsal import charts, coverage, funnel, problems
 from orchestrator.rehearsal.runner import Run
 from schedules.model import Event
 
@@ -322,6 +322,12 @@ def build(run: Run) -> dict[str, Any]:
         "platform": platform_figures(run),
         "quota": quota,
         "chat_transport": run.chat_transport,
+        "charts": {  # drawn for report.html only; left out of report.json
+            "timelines": charts.timelines(run),
+            "orders_per_minute": charts.orders_per_minute(
+                covered, {v.id: v.name for v in event.vendors}
+            ),
+        },
         "problems": [
             {
                 "where": f"{p.file}:{p.row}",
@@ -343,7 +349,8 @@ def write(report: Mapping[str, Any], out_dir: Path) -> tuple[Path, Path]:
     """Write ``report.json`` and ``report.html`` (self-contained) into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path, html_path = out_dir / "report.json", out_dir / "report.html"
-    json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    figures = {k: v for k, v in report.items() if k != "charts"}
+    json_path.write_text(json.dumps(figures, indent=2, ensure_ascii=False, default=str))
     templates = make_templates([Path(__file__).resolve().parents[1]])  # orchestrator/templates
     page = templates.get_template("rehearsal_report.html").render(report=report)
     html_path.write_text(page, encoding="utf-8")

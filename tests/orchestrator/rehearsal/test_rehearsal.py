@@ -147,6 +147,22 @@ def test_every_paid_parcel_is_shipped_or_paid_too_late_to_judge(figures):
     assert "Dikirim (shipped)" in page
 
 
+def test_report_draws_the_event_reports_charts(figures):
+    """report.html has a parsable SVG timeline per day and channel and the orders-per-minute
+    bars; report.json leaves the drawings out."""
+    import xml.etree.ElementTree as ET
+
+    drawn = figures["charts"]
+    assert [(t["date"], t["channel"]) for t in drawn["timelines"]] == [
+        (d["date"], d["channel"]) for d in figures["days"]
+    ]
+    for svg in [t["svg"] for t in drawn["timelines"]] + [drawn["orders_per_minute"]]:
+        assert ET.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"
+    folder = rehearsed_report_dir(figures)
+    assert (folder / "report.html").read_text().count("<svg") == len(drawn["timelines"]) + 1
+    assert "charts" not in json.loads((folder / "report.json").read_text())
+
+
 def test_day_one_holds_expire_after_the_night_is_skipped(figures):
     """Day 1's unpaid claims (24 h holds) expired on day 2: the sweep ran across the skip."""
     assert figures["checkout"]["expired"] > 0
