@@ -109,13 +109,28 @@ class VendorDesks:
         typed = vendors.fields_for(form.action, rng, form.options.get("courier", []))
         if typed is None:
             return
-        async with http.post(
-            form.action_url, data={**form.fields, **typed}, allow_redirects=False
-        ) as response:
+        post = asyncio.ensure_future(self._post(http, form.action_url, {**form.fields, **typed}))
+        try:
+            status = await asyncio.shield(post)
+        except asyncio.CancelledError:
+            # Stopped mid-post: the service may have done it already; hear its answer so
+            # the record says what the database holds, then stop.
+            _answered(record, form, await post)
+            raise
+        _answered(record, form, status)
+
+    @staticmethod
+    async def _post(http: aiohttp.ClientSession, url: str, form: dict[str, str]) -> int:
+        async with http.post(url, data=form, allow_redirects=False) as response:
             await response.read()
-            if response.status == 303:
-                record.done[form.action] += 1
-            elif response.status == 409:
-                record.refused += 1
-            else:
-                record.errors.append(f"{form.action} paket {form.parcel_id}: {response.status}")
+            return response.status
+
+
+def _answered(record: VendorRecord, form: DeskForm, status: int) -> None:
+    """Record the desk's answer to one action: 303 done, 409 someone moved first."""
+    if status == 303:
+        record.done[form.action] += 1
+    elif status == 409:
+        record.refused += 1
+    else:
+        record.errors.append(f"{form.action} paket {form.parcel_id}: {status}")
