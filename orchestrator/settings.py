@@ -44,6 +44,8 @@ class Settings:
     # Of the sandbox audience's viewers who claim, the share who go on to check out and pay
     # (demo and rehearsal only: the sandbox's simulated buyers).
     buyers: float = 0.3
+    # Simulated vendors confirm, pack, ship and quote on their desks (demo and rehearsal).
+    vendors_sim: bool = True
     platforms: bool = True
     sandbox_url: str = ""
     platform_lead_minutes: float = 15.0

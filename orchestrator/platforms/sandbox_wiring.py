@@ -10,7 +10,7 @@ the service can be killed and restarted against the same fake platforms.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -190,11 +190,14 @@ def codes_on_air(rotation: Rotation, channel: str) -> tuple[str, ...]:
 def attach_audience(
     publisher: Publisher, rotation: Rotation, wired: Wired, rate: float,
     buyers: float = 0.0, app_url: str = "",
+    vendor_links: Callable[[], Mapping[str, str]] | None = None,
 ) -> Callable[[], None]:  # fmt: skip
     """Let a simulated audience type into each chat of our sandbox once it goes live.
 
     With ``buyers`` and the service's own ``app_url``, that share of the viewers who
-    claim check out and pay there too. It listens for ``platform.live``; the returned
+    claim check out and pay there too. With ``vendor_links`` (vendor -> desk token, read
+    when the first chat goes live: the order desk starts after the platforms), a
+    simulated vendor works each desk. It listens for ``platform.live``; the returned
     function stops listening.
     """
     sandbox = wired.sandbox
@@ -214,5 +217,7 @@ def attach_audience(
         )
         if buyers > 0 and app_url:
             sandbox.start_buyers(audience, app_url, buyers, seed=len(wired.audiences))
+        if vendor_links is not None and app_url:
+            sandbox.start_vendors(app_url, vendor_links(), seed=1)
 
     return publisher.listen(LIVE_TOPIC, on_live)

@@ -14,6 +14,7 @@ from aiohttp import web
 from kernel.errors import NotFound
 from kernel.keys import (
     EXTRA_BANNER,
+    ORDER_DESK,
     PANEL_EXTRAS,
     PLATFORMS,
     PUBLISHER,
@@ -56,6 +57,7 @@ async def platforms_ctx(app: web.Application) -> AsyncIterator[None]:
             app[PUBLISHER], app[ROTATION], wired, settings.audience_rate,
             settings.buyers if settings.demo or settings.extra.get("rehearsal") else 0.0,
             _own_url(settings),
+            (lambda: app[ORDER_DESK].vendor_links) if _vendors_sim(settings) else None,
         )  # fmt: skip
         keeper = QuotaKeeper(wired.youtube.quota, app[STORE], wired.scope)
         await keeper.start()  # before the first call: plan with what today already spent
@@ -66,6 +68,11 @@ async def platforms_ctx(app: web.Application) -> AsyncIterator[None]:
             await manager.stop()
             detach()
             await keeper.stop()
+
+
+def _vendors_sim(settings: Settings) -> bool:
+    """Whether simulated vendors work their desks: in the demo and rehearsals, when on."""
+    return settings.vendors_sim and (settings.demo or bool(settings.extra.get("rehearsal")))
 
 
 def _own_url(settings: Settings) -> str:

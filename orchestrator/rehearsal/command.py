@@ -11,7 +11,14 @@ from typing import TextIO
 
 from kernel.formatting import local_date, local_time
 from orchestrator.rehearsal import report
-from orchestrator.rehearsal.runner import AppFactory, Options, RehearsalError, rehearse
+from orchestrator.rehearsal.logfile import logging_to
+from orchestrator.rehearsal.runner import (
+    AppFactory,
+    Options,
+    RehearsalError,
+    load_event,
+    rehearse,
+)
 
 BAR = 24
 
@@ -36,19 +43,34 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace, app_factory: AppFactory, out: TextIO = sys.stderr) -> int:
-    """Rehearse, print progress to ``out``, write the report; 0 only if nothing was lost."""
+    """Rehearse, print progress to ``out``, write the report; 0 only if nothing was lost.
+
+    Logging goes to ``rehearsal.log`` in the report's folder, so ``out`` keeps one clean
+    progress line; the summary counts the warnings there.
+    """
     options = Options(
         args.event, args.speed, args.faults, args.audience, args.seed, args.buyers,
         browser=args.browser,
     )  # fmt: skip
     try:
-        result = asyncio.run(rehearse(options, app_factory, progress=lambda p: _progress(p, out)))
+        load_event(options)  # refuse a broken event before making its report's folder
     except RehearsalError as err:
         print(f"pasar-live rehearse: {err}", file=sys.stderr)
         return 2
-    data = report.build(result)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    json_path, html_path = report.write(data, args.out or Path("reports") / f"rehearsal-{stamp}")
+    out_dir = args.out or Path("reports") / f"rehearsal-{stamp}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    log_path = out_dir / "rehearsal.log"
+    with logging_to(log_path) as warnings:
+        try:
+            result = asyncio.run(
+                rehearse(options, app_factory, progress=lambda p: _progress(p, out))
+            )
+        except RehearsalError as err:
+            print(f"pasar-live rehearse: {err}", file=sys.stderr)
+            return 2
+        data = report.build(result)
+    json_path, html_path = report.write(data, out_dir)
     h = data["headline"]
     print("", file=out)
     print(
@@ -70,10 +92,12 @@ def run(args: argparse.Namespace, app_factory: AppFactory, out: TextIO = sys.std
     c = data["checkout"]
     print(
         f"Pembayaran: {c['orders']} pesanan, {c['checked_out']} ke pembayaran, {c['paid']}"
-        f" dibayar, {c['expired']} kedaluwarsa, {c['cancelled']} batal; {c['lost']} hilang"
+        f" dibayar, {c['shipped']} dikirim ({c['unshipped']} terlambat), {c['expired']}"
+        f" kedaluwarsa, {c['cancelled']} batal; {c['lost']} hilang"
         f" ({c['buyers']['simulated']} pembeli simulasi, {c['payments']['count']} pembayaran)",
         file=out,
     )
+    print(f"{warnings.count} peringatan, lihat {log_path}", file=out)
     print(f"Laporan: {html_path}\nJSON   : {json_path}")
     return 0 if data["ok"] else 1
 

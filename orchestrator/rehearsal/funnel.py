@@ -4,8 +4,10 @@ The simulated buyers' records are the truth for payments: each payment a buyer m
 must be in a paid parcel of that amount and method. The database is the truth for
 claims, judged at the run's end against their deadlines: a claim nobody paid must have
 expired once its hold ran out, and a claim in a paid parcel must never have expired.
-A claim whose deadline has not passed is fine while it is still held. ``load`` reads
-the database; everything else here is pure.
+A claim whose deadline has not passed is fine while it is still held. Likewise a paid
+parcel of a simulated vendor must have been shipped by the end, unless it was paid too
+late for that vendor's delay to have run out. ``load`` reads the database; everything
+else here is pure.
 """
 
 from __future__ import annotations
@@ -13,11 +15,17 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from kernel.times import parse_utc
 
 PAID_STATES = frozenset({"claimed", "paid", "packed", "shipped", "received"})
+SHIPPED_STATES = frozenset({"shipped", "received"})
+# Beyond twice its delay (a change heard while it sleeps waits a second round), what a
+# simulated vendor may take: the desk's feed spaces updates a real second apart (minutes
+# at 600x), and its requests take real time too.
+SHIP_SLACK = timedelta(minutes=15)
+COUNTS = ("claimed", "checked_out", "paid", "shipped", "expired", "cancelled")
 HELD = "new"  # an order holding stock until its deadline, unpaid
 EXPIRED, CANCELLED = "expired", "cancelled"
 
@@ -46,6 +54,7 @@ class StoredParcel:
     transfer_code: int | None
     payments: tuple[tuple[str, int], ...]  # (method, amount)
     claims: int
+    paid_at: datetime | None = None  # when its last payment was stored
 
 
 @dataclass(frozen=True)
@@ -73,13 +82,17 @@ def load(db) -> tuple[list[Claim], dict[int, StoredParcel]]:
     ).fetchall()
     claims = [Claim(r[0], r[1], r[2], _when(r[3]), bool(r[4]), r[5], r[6]) for r in rows]
     paid: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for parcel_id, method, amount in db.execute(
-        "SELECT parcel_id, method, amount_idr FROM payments ORDER BY id"
+    paid_at: dict[int, datetime] = {}
+    for parcel_id, method, amount, at in db.execute(
+        "SELECT parcel_id, method, amount_idr, at_utc FROM payments ORDER BY id"
     ):
         paid[parcel_id].append((method, amount))
+        paid_at[parcel_id] = parse_utc(at)
     held = Counter(c.parcel_id for c in claims if c.parcel_id is not None)
     parcels = {
-        r[0]: StoredParcel(r[0], r[1], r[2], r[3], r[4], tuple(paid.get(r[0], ())), held[r[0]])
+        r[0]: StoredParcel(
+            r[0], r[1], r[2], r[3], r[4], tuple(paid.get(r[0], ())), held[r[0]], paid_at.get(r[0])
+        )
         for r in db.execute(
             "SELECT id, vendor_id, status, total_idr, transfer_code FROM parcels"
         ).fetchall()
@@ -92,15 +105,14 @@ def _when(text: str | None) -> datetime | None:
 
 
 def per_vendor(claims: Iterable[Claim]) -> dict[str, dict[str, int]]:
-    """Claimed, checked out, paid, expired and cancelled claims of each vendor."""
-    rows: dict[str, dict[str, int]] = defaultdict(
-        lambda: dict.fromkeys(("claimed", "checked_out", "paid", "expired", "cancelled"), 0)
-    )
+    """Claimed, checked out, paid, shipped, expired and cancelled claims of each vendor."""
+    rows: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
     for claim in claims:
         row = rows[claim.vendor_id]
         row["claimed"] += 1
         row["checked_out"] += claim.checked_out
         row["paid"] += claim.parcel_status in PAID_STATES
+        row["shipped"] += claim.parcel_status in SHIPPED_STATES
         row["expired"] += claim.status == EXPIRED
         row["cancelled"] += claim.status == CANCELLED
     return dict(sorted(rows.items()))
@@ -124,6 +136,27 @@ def lost_claims(
             found.append(Lost(claim.vendor_id, 1, f"pesanan #{claim.id} belum dibayar tetapi"
                               " masih menahan stok setelah batas waktunya"))  # fmt: skip
     return found
+
+
+def unshipped(
+    parcels: Mapping[int, StoredParcel], delays: Mapping[str, timedelta], ended: datetime | None
+) -> tuple[list[Lost], int]:
+    """Paid parcels of simulated vendors (``delays``: vendor -> its delay) not shipped by
+    the end although their vendor had time; and how many claims were paid too late to judge.
+    """
+    found: list[Lost] = []
+    waiting = 0
+    for parcel in parcels.values():
+        if parcel.status not in PAID_STATES - SHIPPED_STATES or parcel.vendor_id not in delays:
+            continue
+        allowed = 2 * delays[parcel.vendor_id] + SHIP_SLACK
+        if ended is None or parcel.paid_at is None or parcel.paid_at + allowed > ended:
+            waiting += max(1, parcel.claims)
+            continue
+        found.append(Lost(parcel.vendor_id, max(1, parcel.claims), f"paket #{parcel.id} dibayar"
+                          f" tetapi belum dikirim (status {parcel.status}) setelah"
+                          f" {int(allowed.total_seconds() // 60)} menit"))  # fmt: skip
+    return found, waiting
 
 
 def _due(claim: Claim, ended: datetime | None) -> bool:
@@ -153,16 +186,21 @@ def _payment_lost(payment, parcel: StoredParcel | None) -> Lost | None:
     return None
 
 
-def summary(claims: Sequence[Claim], lost: Sequence[Lost], buyers: Sequence) -> dict:
+def summary(
+    claims: Sequence[Claim], lost: Sequence[Lost], buyers: Sequence,
+    not_shipped: tuple[Sequence[Lost], int] = ((), 0), simulated_vendors: int = 0,
+) -> dict:  # fmt: skip
     """The report's ``checkout`` object: integer totals, per vendor, and the buyers."""
     vendors = per_vendor(claims)
-    total = {k: sum(v[k] for v in vendors.values()) for k in
-             ("claimed", "checked_out", "paid", "expired", "cancelled")}  # fmt: skip
+    total = {k: sum(v[k] for v in vendors.values()) for k in COUNTS}
+    late, waiting = not_shipped
     payments = [p for b in buyers for p in b.payments]
     return {
         "orders": total["claimed"], "checked_out": total["checked_out"], "paid": total["paid"],
-        "expired": total["expired"], "cancelled": total["cancelled"],
-        "lost": sum(x.claims for x in lost),
+        "shipped": total["shipped"], "expired": total["expired"],
+        "cancelled": total["cancelled"], "lost": sum(x.claims for x in lost),
+        "unshipped": sum(x.claims for x in late), "awaiting_ship": waiting,
+        "simulated_vendors": simulated_vendors,
         "per_vendor": [{"vendor": v, **row} for v, row in vendors.items()],
         "buyers": {
             "simulated": len(buyers),
@@ -176,4 +214,6 @@ def summary(claims: Sequence[Claim], lost: Sequence[Lost], buyers: Sequence) -> 
         },
         "lost_details": [{"vendor": x.vendor_id, "claims": x.claims, "message": x.message}
                          for x in lost[:50]],
+        "unshipped_details": [{"vendor": x.vendor_id, "claims": x.claims,
+                               "message": x.message} for x in late[:50]],
     }  # fmt: skip

@@ -123,6 +123,18 @@ def lost_problems(lost: Sequence, shown: int = 20) -> list[Problem]:
     return found
 
 
+def unshipped_problems(late: Sequence, shown: int = 20) -> list[Problem]:
+    """Paid parcels a simulated vendor had time to ship but did not (the first few)."""
+    found = [
+        Problem("checkout", 0, "pengiriman", f"{x.vendor_id}: {x.message} (not shipped)", ERROR)
+        for x in late[:shown]
+    ]
+    if len(late) > shown:
+        message = f"dan {len(late) - shown} lagi (and more; see report.json checkout)"
+        found.append(Problem("checkout", 0, "pengiriman", message, ERROR))
+    return found
+
+
 def projected_quota(spent_by_day: Mapping[str, int], limit: int) -> list[dict]:
     """Turn the units spent per show day into the report's quota rows."""
     return [

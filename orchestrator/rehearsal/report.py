@@ -19,7 +19,8 @@ from kernel.db import open_db
 from kernel.formatting import local_time
 from kernel.times import parse_utc
 from kernel.web import make_templates
-from orchestrator.rehearsal import coverage, funnel, problems
+from orchestrator.orders.model import PAID, SHIPPED
+from orchestrator.rehearsal import charts, coverage, funnel, problems
 from orchestrator.rehearsal.runner import Run
 from schedules.model import Event
 
@@ -33,15 +34,19 @@ CLOSED = ("cancelled",)
 
 
 def expected_holdings(
-    sent: Iterable, catalog: set[str], limits: Mapping[str, int] | None = None
-) -> dict[tuple[str, str], int]:
+    sent: Iterable, catalog: set[str], limits: Mapping[str, int] | None = None,
+    locked: Mapping[tuple[str, str], list[tuple[datetime, int]]] | None = None,
+) -> dict[tuple[str, str], int]:  # fmt: skip
     """Units each viewer should still hold per code after their own cancels, in order.
 
     ``limits`` (code -> ``max_per_buyer``) cuts a claim to what the viewer may still hold,
     as the order book does: what they hold plus the claim never goes over the limit.
+    ``locked`` (viewer, code -> [(created, qty)]) are orders the vendor has confirmed
+    (paid or shipped): a chat cancel no longer takes them, so one typed after such an
+    order was made leaves at least its units held.
     """
     held: dict[tuple[str, str], int] = defaultdict(int)
-    limits = limits or {}
+    limits, locked = limits or {}, locked or {}
     for message in sent:
         kind, items = message.expected.get("kind"), message.expected.get("items", [])
         for item in items:
@@ -53,7 +58,11 @@ def expected_holdings(
                 room = item["qty"] if cap is None else max(0, min(item["qty"], cap - held[key]))
                 held[key] += room
             elif kind == "cancel":
-                held[key] = 0 if item["qty"] == 0 else max(0, held[key] - item["qty"])
+                mine = locked.get(key, ())
+                when = parse_utc(message.published_at) if mine else None
+                kept = sum(q for at, q in mine if when is not None and at <= when)
+                left = 0 if item["qty"] == 0 else max(0, held[key] - item["qty"])
+                held[key] = max(left, min(kept, held[key]))
     return dict(held)
 
 
@@ -63,6 +72,19 @@ def _logged(db) -> list[dict]:
     return list(db.query("SELECT code, vendor_id, qty, status, created_utc FROM orders"))
 
 
+def _locked(db) -> dict[tuple[str, str], list[tuple[datetime, int]]]:
+    """Each viewer's orders past a chat cancel (confirmed paid, or shipped), with when made."""
+    found: dict[tuple[str, str], list[tuple[datetime, int]]] = defaultdict(list)
+    if db["orders"].exists():
+        for row in db.query(
+            "SELECT author_id, code, created_utc, qty FROM orders WHERE status IN (?, ?)",
+            [PAID, SHIPPED],
+        ):
+            moment = parse_utc(row["created_utc"])
+            found[(row["author_id"], row["code"])].append((moment, row["qty"]))
+    return found
+
+
 def order_figures(run: Run, db) -> dict[str, Any]:
     """Orders the audience meant, against orders the service logged, per vendor."""
     event = run.loaded.event
@@ -70,7 +92,7 @@ def order_figures(run: Run, db) -> dict[str, Any]:
     sent = [m for audience in run.audiences for m in audience.sent]
     meant: dict[str, int] = defaultdict(int)
     limits = {p.code: p.max_per_buyer for p in event.products if p.max_per_buyer is not None}
-    for (_, code), qty in expected_holdings(sent, set(owner), limits).items():
+    for (_, code), qty in expected_holdings(sent, set(owner), limits, _locked(db)).items():
         meant[owner[code]] += qty
     for buyer in run.buyers:  # the simulated buyers' orders by link
         if buyer.ordered and buyer.link_code in owner:
@@ -251,10 +273,13 @@ def build(run: Run) -> dict[str, Any]:
     step = timedelta(seconds=max([DUE_TOLERANCE_S, *late]))
     slot_ends = {a.slot_id: a.end or a.due for a in run.recorder.aired.values()}
     lost = funnel.lost_claims(claims, parcels, run.buyers, run.ended_at)
-    checkout = funnel.summary(claims, lost, run.buyers)
+    delays = {v.vendor_id: v.delay for v in run.vendors}
+    not_shipped = funnel.unshipped(parcels, delays, run.ended_at)
+    checkout = funnel.summary(claims, lost, run.buyers, not_shipped, len(run.vendors))
     found = [
         *problems.event_problems(event, run.loaded.origins),
         *problems.lost_problems(lost),
+        *problems.unshipped_problems(not_shipped[0]),
         *problems.sold_out_problems(event, sold_out, slot_ends, run.loaded.origins),
         *problems.quota_problems(quota, QUOTA_LIMIT),
         *problems.short_slot_problems(event, step, run.loaded.origins),
@@ -264,7 +289,7 @@ def build(run: Run) -> dict[str, Any]:
     on_time = all(x <= DUE_TOLERANCE_S for x in by_rotation)
     on_time = on_time and all(x <= TIMER_LAG_LIMIT_S * 1000 for x in lag_ms)
     ok = orders["match"] and not missed and on_time and all(o["at_final"] for o in overlays)
-    ok = ok and not unreached and checkout["lost"] == 0
+    ok = ok and not unreached and checkout["lost"] == 0 and checkout["unshipped"] == 0
     return {
         "event": event.name,
         "options": {k: str(v) if isinstance(v, Path) else v for k, v in vars(run.options).items()},
@@ -297,6 +322,12 @@ def build(run: Run) -> dict[str, Any]:
         "platform": platform_figures(run),
         "quota": quota,
         "chat_transport": run.chat_transport,
+        "charts": {  # drawn for report.html only; left out of report.json
+            "timelines": charts.timelines(run),
+            "orders_per_minute": charts.orders_per_minute(
+                covered, {v.id: v.name for v in event.vendors}
+            ),
+        },
         "problems": [
             {
                 "where": f"{p.file}:{p.row}",
@@ -318,7 +349,8 @@ def write(report: Mapping[str, Any], out_dir: Path) -> tuple[Path, Path]:
     """Write ``report.json`` and ``report.html`` (self-contained) into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path, html_path = out_dir / "report.json", out_dir / "report.html"
-    json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    figures = {k: v for k, v in report.items() if k != "charts"}
+    json_path.write_text(json.dumps(figures, indent=2, ensure_ascii=False, default=str))
     templates = make_templates([Path(__file__).resolve().parents[1]])  # orchestrator/templates
     page = templates.get_template("rehearsal_report.html").render(report=report)
     html_path.write_text(page, encoding="utf-8")

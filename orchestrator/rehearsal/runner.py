@@ -82,6 +82,7 @@ class Run:
     skips: list[tuple[datetime, datetime]] = field(default_factory=list)  # simulated spans
     chat_transport: list[dict] = field(default_factory=list)  # per show day and channel
     buyers: list = field(default_factory=list)  # the simulated buyers' records
+    vendors: list = field(default_factory=list)  # the simulated vendors' records
     ended_at: datetime | None = None  # the simulated moment claims are judged at
 
 
@@ -211,7 +212,9 @@ async def _play(app, options: Options, loaded: LoadResult, db_path: Path, progre
     await watcher.caught_up(hub_revs, CATCH_UP_S)
     if sandbox is not None:
         await sandbox.stop_buyers()
+        await sandbox.stop_vendors()
         run.buyers = [b for shoppers in sandbox.shoppers for b in shoppers.buyers]
+        run.vendors = list(sandbox.vendor_desks.records) if sandbox.vendor_desks else []
     run.ended_at = await _swept(app, clock.now())
     await watcher.stop()
     run.finished_real = time.monotonic()

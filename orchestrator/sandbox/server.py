@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import socket
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import aiohttp
@@ -20,6 +20,7 @@ from .faults import Fault, Faults
 from .grpc_chat import StreamListService, start_grpc
 from .shoppers import Shoppers
 from .state import SandboxConfig, SandboxState
+from .vendor_desks import VendorDesks
 from .youtube import youtube_routes
 from .zoom import OAUTH_PATH, zoom_routes
 from .zoom_webhook import (
@@ -135,6 +136,7 @@ class Sandbox:
         self.grpc_server: Any = None
         self.stream_service: StreamListService | None = None
         self.shoppers: list[Shoppers] = []  # the buyers each audience brought, likewise
+        self.vendor_desks: VendorDesks | None = None  # the simulated vendors, once started
 
     @property
     def grpc_target(self) -> str | None:
@@ -185,6 +187,17 @@ class Sandbox:
         """Stop every simulated buyer (their records stay)."""
         await asyncio.gather(*(s.stop() for s in self.shoppers))
 
+    def start_vendors(self, base_url: str, links: Mapping[str, str], seed: int) -> VendorDesks:
+        """Let one simulated vendor per link (vendor -> token) work its desk at ``base_url``."""
+        if self.vendor_desks is None:
+            self.vendor_desks = VendorDesks(self.state.clock, base_url, links, seed)
+        return self.vendor_desks
+
+    async def stop_vendors(self) -> None:
+        """Stop the simulated vendors (their records stay)."""
+        if self.vendor_desks is not None:
+            await self.vendor_desks.stop()
+
     def configure_zoom_webhook(self, url: str, secret: str) -> None:
         """Say where Zoom webhooks go and the secret token that signs them."""
         self.webhook_url, self.webhook_secret = url, secret
@@ -222,6 +235,7 @@ class Sandbox:
     async def close(self) -> None:
         """Stop audiences, buyers, the webhook client and the server."""
         await self.stop_buyers()
+        await self.stop_vendors()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -186,13 +186,25 @@ class Shoppers:
         path = f"/bayar/pesan/{quote(record.link_code)}"
         form = await self._page(http, path)
         qty = buyers.link_quantity(rng, form.qty_max or 1)
-        status = await self._post(http, path, {"csrf_token": form.csrf, "qty": str(qty),
-                                               "request_id": form.request_id})  # fmt: skip
+        post = asyncio.ensure_future(self._post(http, path, {
+            "csrf_token": form.csrf, "qty": str(qty), "request_id": form.request_id}))  # fmt: skip
+        try:
+            status = await asyncio.shield(post)
+        except asyncio.CancelledError:
+            # Stopped mid-post: the service may have stored the order already; hear its
+            # answer so the record says what the database holds, then stop.
+            self._ordered(record, await post, qty, form.request_id)
+            raise
+        return self._ordered(record, status, qty, form.request_id)
+
+    @staticmethod
+    def _ordered(record: BuyerRecord, status: int, qty: int, request_id: str) -> bool:
+        """Record a link order's answer: 303 is ordered."""
         if status != 303:
             record.errors.append(f"pesan lewat tautan: HTTP {status}")
             return False
         record.ordered, record.bound = True, True
-        record.link_qty, record.link_request_id = qty, form.request_id
+        record.link_qty, record.link_request_id = qty, request_id
         return True
 
     # -- details and paying ------------------------------------------------------------

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from orchestrator.rehearsal.funnel import Claim, StoredParcel, lost_claims, per_vendor, summary
+from orchestrator.rehearsal.funnel import (
+    SHIP_SLACK,
+    Claim,
+    StoredParcel,
+    lost_claims,
+    per_vendor,
+    summary,
+    unshipped,
+)
 from orchestrator.sandbox.buyers import CHAT, BuyerRecord, Intent, Payment
 
 END = datetime(2027, 2, 16, 9, 23, tzinfo=UTC)
@@ -36,10 +44,10 @@ def test_a_run_that_kept_everything_loses_nothing():
 def test_funnel_counts_per_vendor_and_in_total():
     """Each vendor's claimed, checked out, paid, expired and cancelled add up to the totals."""
     rows = per_vendor(CLAIMS)
-    assert rows["kopi"] == {"claimed": 3, "checked_out": 3, "paid": 2, "expired": 1,
-                            "cancelled": 0}  # fmt: skip
-    assert rows["batik"] == {"claimed": 2, "checked_out": 0, "paid": 0, "expired": 0,
-                             "cancelled": 1}  # fmt: skip
+    assert rows["kopi"] == {"claimed": 3, "checked_out": 3, "paid": 2, "shipped": 0,
+                            "expired": 1, "cancelled": 0}  # fmt: skip
+    assert rows["batik"] == {"claimed": 2, "checked_out": 0, "paid": 0, "shipped": 0,
+                             "expired": 0, "cancelled": 1}  # fmt: skip
     data = summary(CLAIMS, [], [_buyer()])
     assert (data["orders"], data["checked_out"], data["paid"], data["expired"], data["lost"]) == (
         5, 3, 2, 1, 0)  # fmt: skip
@@ -75,3 +83,25 @@ def test_claims_that_outlived_or_broke_their_hold_are_lost():
     lost = lost_claims([overdue, expired_paid, due_now_paid], {1: PAID}, [], END)
     assert sorted(x.message.split()[1] for x in lost) == ["#6", "#7"]
     assert lost_claims([overdue], {}, [], END - timedelta(minutes=1)) == []  # not yet due
+
+
+def _parcel(pid: int, vendor: str, status: str, paid_at: datetime | None) -> StoredParcel:
+    return StoredParcel(pid, vendor, status, 50_000, None, (("qris", 50_000),), 1, paid_at)
+
+
+def test_paid_parcels_of_simulated_vendors_must_be_shipped_in_time():
+    """Paid long ago and unshipped is a problem; paid within the vendor's time is waiting."""
+    delay = timedelta(minutes=10)
+    allowed = 2 * delay + SHIP_SLACK
+    parcels = {
+        1: _parcel(1, "kopi", "shipped", END - timedelta(hours=5)),
+        2: _parcel(2, "kopi", "paid", END - allowed - timedelta(seconds=1)),  # had time
+        3: _parcel(3, "kopi", "claimed", END - allowed + timedelta(seconds=1)),  # just paid
+        4: _parcel(4, "batik", "packed", END - timedelta(hours=5)),  # vendor not simulated
+        5: _parcel(5, "kopi", "unpaid", None),
+    }
+    late, waiting = unshipped(parcels, {"kopi": delay}, END)
+    assert [x.message.split()[1] for x in late] == ["#2"] and waiting == 1
+    data = summary([Claim(9, "kopi", "confirmed", None, True, 1, "shipped")], [], [],
+                   (late, waiting), 1)  # fmt: skip
+    assert (data["shipped"], data["unshipped"], data["awaiting_ship"]) == (1, 1, 1)

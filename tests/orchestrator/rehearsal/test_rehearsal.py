@@ -121,6 +121,48 @@ def test_buyers_check_out_and_pay_and_nothing_is_lost(figures, rehearsed):
     assert not any(p.amount_idr <= 0 for b in rehearsed.buyers for p in b.payments)
 
 
+def test_simulated_vendors_confirm_pack_and_ship_over_http(rehearsed):
+    """One simulated vendor per event vendor; claimed parcels got confirmed and shipped."""
+    vendor_ids = {v.id for v in rehearsed.loaded.event.vendors}
+    assert {v.vendor_id for v in rehearsed.vendors} == vendor_ids
+    assert not [e for v in rehearsed.vendors for e in v.errors]
+    with sqlite3.connect(rehearsed.db_path) as db:
+        shipped = db.execute(
+            "SELECT count(*) FROM parcels WHERE status = 'shipped' AND courier != '' AND resi != ''"
+        ).fetchone()[0]
+        by_vendor = db.execute(
+            "SELECT count(*) FROM parcel_events WHERE by LIKE 'penjual %' AND kind != ''"
+        ).fetchone()[0]
+    assert shipped > 0 and by_vendor >= 3 * shipped  # confirmed, packed, shipped each
+    assert sum(v.done["ship"] for v in rehearsed.vendors) == shipped
+
+
+def test_every_paid_parcel_is_shipped_or_paid_too_late_to_judge(figures):
+    """Shipped > 0; each paid claim is shipped or paid within its vendor's time; none late."""
+    c = figures["checkout"]
+    assert c["shipped"] > 0 and c["unshipped"] == 0, c["unshipped_details"]
+    assert c["paid"] == c["shipped"] + c["awaiting_ship"]
+    assert sum(r["shipped"] for r in c["per_vendor"]) == c["shipped"]
+    page = (rehearsed_report_dir(figures) / "report.html").read_text()
+    assert "Dikirim (shipped)" in page
+
+
+def test_report_draws_the_event_reports_charts(figures):
+    """report.html has a parsable SVG timeline per day and channel and the orders-per-minute
+    bars; report.json leaves the drawings out."""
+    import xml.etree.ElementTree as ET
+
+    drawn = figures["charts"]
+    assert [(t["date"], t["channel"]) for t in drawn["timelines"]] == [
+        (d["date"], d["channel"]) for d in figures["days"]
+    ]
+    for svg in [t["svg"] for t in drawn["timelines"]] + [drawn["orders_per_minute"]]:
+        assert ET.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"
+    folder = rehearsed_report_dir(figures)
+    assert (folder / "report.html").read_text().count("<svg") == len(drawn["timelines"]) + 1
+    assert "charts" not in json.loads((folder / "report.json").read_text())
+
+
 def test_day_one_holds_expire_after_the_night_is_skipped(figures):
     """Day 1's unpaid claims (24 h holds) expired on day 2: the sweep ran across the skip."""
     assert figures["checkout"]["expired"] > 0
@@ -165,7 +207,7 @@ def test_a_payment_the_store_dropped_fails_the_run(rehearsed, tmp_path):
 def test_a_paid_claim_that_expired_fails_the_run(rehearsed, tmp_path):
     """One claim of a paid parcel marked expired: exactly that claim is lost."""
     paid = ("SELECT po.order_id FROM parcel_orders po JOIN parcels p ON p.id = po.parcel_id"
-            " WHERE p.status = 'claimed' ORDER BY po.order_id LIMIT 1")  # fmt: skip
+            " WHERE p.status IN ('claimed', 'shipped') ORDER BY po.order_id LIMIT 1")  # fmt: skip
     data = _broken(
         rehearsed, tmp_path, f"UPDATE orders SET status = 'expired' WHERE id = ({paid});"
     )
@@ -174,16 +216,23 @@ def test_a_paid_claim_that_expired_fails_the_run(rehearsed, tmp_path):
 
 
 def _dropping_payments(settings, clock):
-    """The real app, behind a middleware that answers the first "Saya sudah bayar" as done
-    without storing it: a payment the store drops, at the app factory's seam."""
+    """The real app, behind a middleware that answers the first "Saya sudah bayar", and
+    every "Kirim" of one vendor's desk, as done without doing them: at the app's seam."""
     app = create_app(settings, clock)
     dropped: list[str] = []
+    desks: list[str] = []  # the first vendor desk that ships: all its ships are dropped
 
     @web.middleware
     async def drop_first_payment(request, handler):
         if request.method == "POST" and request.path.endswith("/sudah-bayar") and not dropped:
             dropped.append(request.path)
             raise web.HTTPSeeOther("/bayar")
+        if request.method == "POST" and request.path.endswith("/ship"):
+            desk = request.path.split("/paket/")[0]
+            if not desks:
+                desks.append(desk)
+            if desk == desks[0]:
+                raise web.HTTPSeeOther(desk)
         return await handler(request)
 
     app.middlewares.append(drop_first_payment)
@@ -191,7 +240,7 @@ def _dropping_payments(settings, clock):
 
 
 def test_a_payment_dropped_while_the_event_runs_fails_it(tmp_path):
-    """Rehearsed against an app that drops one payment, the run reports it lost and fails."""
+    """Against an app that drops one payment and a vendor's ships, the run reports both."""
     import asyncio
 
     options = Options(EVENT, speed=600, audience=1.0, seed=3, workdir=tmp_path,
@@ -201,6 +250,9 @@ def test_a_payment_dropped_while_the_event_runs_fails_it(tmp_path):
     assert sum(len(b.payments) for b in run.buyers) > 1
     assert data["checkout"]["lost"] > 0 and not data["ok"]
     assert any("statusnya" in x["message"] for x in data["checkout"]["lost_details"])
+    # The same app drops every "Kirim" of one vendor: its paid parcels stay unshipped.
+    assert data["checkout"]["unshipped"] > 0
+    assert any("(not shipped)" in p["message"] for p in data["problems"])
 
 
 def test_expected_holdings_follow_cancels():
@@ -218,6 +270,32 @@ def test_expected_holdings_follow_cancels():
         Sent("a", "order", [{"code": "Z99", "qty": 1}]),
     ]
     assert expected_holdings(sent, {"K01"}) == {("a", "K01"): 1, ("b", "K01"): 0}
+
+
+def test_a_cancel_leaves_orders_the_vendor_already_confirmed():
+    """A cancel after the viewer's order was confirmed paid keeps its units; one typed
+    before that order was made (or for another code) does not."""
+    from datetime import UTC, datetime
+
+    class Sent:
+        def __init__(self, viewer, kind, items, at):
+            self.author_channel_id, self.expected = viewer, {"kind": kind, "items": items}
+            self.published_at = at
+
+    t = "2027-02-15T09:0{}:00.000Z".format
+    sent = [
+        Sent("a", "order", [{"code": "K01", "qty": 2}], t(1)),
+        Sent("a", "cancel", [{"code": "K01", "qty": 0}], t(3)),
+        Sent("b", "order", [{"code": "K01", "qty": 1}], t(1)),
+        Sent("b", "cancel", [{"code": "K01", "qty": 0}], t(2)),
+        Sent("b", "order", [{"code": "K01", "qty": 1}], t(4)),
+    ]
+    locked = {
+        ("a", "K01"): [(datetime(2027, 2, 15, 9, 1, 1, tzinfo=UTC), 2)],
+        ("b", "K01"): [(datetime(2027, 2, 15, 9, 4, 1, tzinfo=UTC), 1)],  # the second order
+    }
+    assert expected_holdings(sent, {"K01"}, locked=locked) == {("a", "K01"): 2, ("b", "K01"): 1}
+    assert expected_holdings(sent, {"K01"}) == {("a", "K01"): 0, ("b", "K01"): 1}
 
 
 def test_expected_holdings_follow_per_buyer_limits():
