@@ -34,6 +34,10 @@ def add_parser(sub) -> None:
         "--buyers", type=float, default=0.3,
         help="bagian penonton yang memesan lalu ke pembayaran, 0..1 (0.3)",
     )  # fmt: skip
+    parser.add_argument(
+        "--vendors", action="store_true",
+        help="penjual simulasi mengonfirmasi, mengemas dan mengirim paket (simulated vendors)",
+    )  # fmt: skip
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, help="folder laporan (default reports/...)")
     parser.add_argument(
@@ -50,7 +54,7 @@ def run(args: argparse.Namespace, app_factory: AppFactory, out: TextIO = sys.std
     """
     options = Options(
         args.event, args.speed, args.faults, args.audience, args.seed, args.buyers,
-        browser=args.browser,
+        browser=args.browser, vendors=args.vendors,
     )  # fmt: skip
     try:
         load_event(options)  # refuse a broken event before making its report's folder

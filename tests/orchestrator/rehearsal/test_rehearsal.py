@@ -26,7 +26,8 @@ def rehearsed(tmp_path_factory) -> Run:
     import asyncio
 
     workdir = tmp_path_factory.mktemp("rehearsal")
-    options = Options(EVENT, speed=300, faults=0.1, audience=1.0, seed=7, workdir=workdir)
+    options = Options(EVENT, speed=300, faults=0.1, audience=1.0, seed=7, workdir=workdir,
+                      vendors=True)  # fmt: skip
     return asyncio.run(rehearse(options, create_app))
 
 
@@ -244,7 +245,7 @@ def test_a_payment_dropped_while_the_event_runs_fails_it(tmp_path):
     import asyncio
 
     options = Options(EVENT, speed=600, audience=1.0, seed=3, workdir=tmp_path,
-                      browser="websockets", buyers=0.5)  # fmt: skip
+                      browser="websockets", buyers=0.5, vendors=True)  # fmt: skip
     run = asyncio.run(rehearse(options, _dropping_payments))
     data = report.build(run)
     assert sum(len(b.payments) for b in run.buyers) > 1

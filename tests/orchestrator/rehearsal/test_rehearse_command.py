@@ -33,7 +33,7 @@ def test_rehearse_prints_one_progress_line_and_logs_the_faults(tmp_path, capsys)
     rehearsal.log beside the report holds them, as many as the summary says."""
     args = argparse.Namespace(
         event=EVENT, speed=900.0, faults=0.3, audience=0.5, seed=5, buyers=0.0,
-        out=tmp_path / "report", browser="websockets",
+        out=tmp_path / "report", browser="websockets", vendors=False,
     )  # fmt: skip
     out = io.StringIO()
     command.run(args, create_app, out)
