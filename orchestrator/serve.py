@@ -54,6 +54,8 @@ def banner(app: web.Application, settings: Settings, port: int) -> str:
     ]
     lines += [f"  Overlay OBS ({c:<8}): {base}/overlay/{c}" for c in channels]
     lines.append(f"  Pembeli (buyers)   : {base}/bayar  ·  contoh tautan: {base}/o/K01")
+    lines.append(f"  Penonton (viewers) : {base}/live  ·  {base}/pasar  ·  {base}/jadwal")
+    lines.append(f"  Laporan (report)   : {base}/laporan (penyelenggara / organisers)")
     lines += [f"  {line}" for line in app.get(EXTRA_BANNER, [])]
     lines.append("Tekan Ctrl-C untuk berhenti (press Ctrl-C to stop).")
     return "\n".join(lines)

@@ -22,4 +22,5 @@ async def test_ctrl_c_stops_cleanly_and_the_banner_has_login_links(tmp_path):
     assert "login?token=org-token&next=/editor" in output
     assert "Berhenti" in output
     assert "/bayar" in output  # where buyers pay
+    assert "/live" in output and "/pasar" in output and "/laporan" in output  # viewers, report
     assert (tmp_path / "pasar.db").exists()
