@@ -18,7 +18,7 @@ from kernel.web import render
 from orchestrator.checkout.model import PARCEL_LABELS, PARCEL_STATUSES
 from orchestrator.fulfilment import sales, sales_store
 from orchestrator.fulfilment import sales_csv as sales_csv_mod
-from orchestrator.fulfilment.pages import VENDOR_HEADERS, _image
+from orchestrator.fulfilment.pages import VENDOR_HEADERS, receipt_image
 from orchestrator.fulfilment.service import TOPIC
 
 ORGANISER = "organiser"
@@ -35,7 +35,7 @@ async def proof(request: web.Request) -> web.Response:
     data, kind = await request.config_dict[FULFILMENT].proof(
         None, int(request.match_info["payment_id"])
     )
-    return _image(data, kind)
+    return receipt_image(data, kind)
 
 
 async def reissue_link(request: web.Request) -> web.Response:

@@ -166,10 +166,10 @@ async def proof(request: web.Request) -> web.Response:
     data, kind = await request.config_dict[FULFILMENT].proof(
         vendor_id, int(request.match_info["payment_id"])
     )
-    return _image(data, kind)
+    return receipt_image(data, kind)
 
 
-def _image(data: bytes, kind: str) -> web.Response:
+def receipt_image(data: bytes, kind: str) -> web.Response:
     headers = {**VENDOR_HEADERS, "Content-Disposition": "inline"}
     return web.Response(body=data, content_type=_IMAGE_TYPES.get(kind, "application/octet-stream"),
                         headers=headers)  # fmt: skip
