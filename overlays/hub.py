@@ -11,6 +11,13 @@ connections. The hub never imports ``orchestrator``: the orchestrator drives it 
 Viewers of the live page connect to ``/live/<channel>``: a public, read-only topic kept
 as ``live/<channel>``, published by the orchestrator's live feed (it hears each overlay
 change through ``follow``). Viewers are not OBS pages: ``pages`` does not list them.
+There may be ten thousand of them, so their topic is sent in passes that give the loop
+back every ``fanout_slice`` seconds of sending (checked each ``fanout_chunk`` sockets):
+the host's panel and the order desk share this loop. Each pass sends the newest
+revision: every message holds the whole state, so a phone that skips one is still right.
+
+Each message is stamped with the service's clock (``now_ms``), so a page's countdowns
+agree with the schedule under a scaled or manual clock too.
 """
 
 from __future__ import annotations
@@ -73,12 +80,13 @@ class PageInfo:
 class _Topic:
     """A channel's current revision, its encoded state, and the pages listening."""
 
-    __slots__ = ("conns", "rev", "state_json")
+    __slots__ = ("conns", "fanning", "rev", "state_json")
 
     def __init__(self) -> None:
         self.rev = 0
         self.state_json = "{}"
         self.conns: set[ServerConnection] = set()
+        self.fanning: asyncio.Task[None] | None = None  # a viewers' topic's sending pass
 
 
 class Hub:
@@ -92,12 +100,18 @@ class Hub:
         drop_limit: int = 256 * 1024,
         ping_interval: float = 20,
         close_timeout: float = 2,
+        fanout_chunk: int = 64,
+        fanout_slice: float = 0.01,
+        now_ms: Callable[[], float] | None = None,
     ) -> None:
         self.static_version = static_version
         self.allowed_origins = {o.rstrip("/").lower() for o in allowed_origins}
         self.drop_limit = drop_limit
         self.ping_interval = ping_interval
         self.close_timeout = close_timeout
+        self.fanout_chunk = max(1, fanout_chunk)
+        self.fanout_slice = fanout_slice
+        self.now_ms = now_ms or _wall_ms
         self.dropped = 0
         self._topics: dict[str, _Topic] = {}
         self._pages: dict[ServerConnection, PageInfo] = {}
@@ -147,6 +161,10 @@ class Hub:
         server, self._server = self._server, None
         if server is None:
             return
+        fanning = [t.fanning for t in self._topics.values() if t.fanning and not t.fanning.done()]
+        for task in fanning:
+            task.cancel()
+        await asyncio.gather(*fanning, return_exceptions=True)
         server.close(close_connections=True)
         await server.wait_closed()
 
@@ -173,11 +191,32 @@ class Hub:
             return topic.rev, False
         topic.rev += 1
         topic.state_json = state_json
-        if topic.conns:
-            message = messages.revision(messages.UPDATE, topic.rev, _now_ms(), state_json)
+        if topic.conns and key.startswith(LIVE_PREFIX):
+            if topic.fanning is None or topic.fanning.done():
+                topic.fanning = asyncio.get_running_loop().create_task(self._fan_out(topic))
+        elif topic.conns:
+            message = messages.revision(messages.UPDATE, topic.rev, self._stamp(), state_json)
             broadcast(topic.conns, message)
             self._drop_slow(topic.conns)
         return topic.rev, True
+
+    async def _fan_out(self, topic: _Topic) -> None:
+        """Send the topic's newest revision to its sockets a chunk at a time, giving the
+        loop back after each slice of sending; again while a newer revision came."""
+        loop = asyncio.get_running_loop()
+        sent = 0
+        while sent != topic.rev:
+            rev, state_json, conns = topic.rev, topic.state_json, list(topic.conns)
+            began = loop.time()
+            for start in range(0, len(conns), self.fanout_chunk):
+                if start and loop.time() - began >= self.fanout_slice:
+                    await asyncio.sleep(0)  # the host's requests go between two slices
+                    began = loop.time()
+                chunk = conns[start : start + self.fanout_chunk]
+                message = messages.revision(messages.UPDATE, rev, self._stamp(), state_json)
+                broadcast(chunk, message)  # sockets closed meanwhile are skipped
+                self._drop_slow(chunk)
+            sent = rev
 
     def follow(self, callback: Callable[[str, dict[str, Any]], None]) -> Callable[[], None]:
         """Call ``callback(channel, state)`` after each real change of an overlay topic.
@@ -282,8 +321,11 @@ class Hub:
 
     def _send_snapshot(self, conn: ServerConnection, topic: _Topic) -> None:
         # broadcast() writes synchronously, so the snapshot goes out before any update.
-        message = messages.revision(messages.SNAPSHOT, topic.rev, _now_ms(), topic.state_json)
+        message = messages.revision(messages.SNAPSHOT, topic.rev, self._stamp(), topic.state_json)
         broadcast([conn], message)
+
+    def _stamp(self) -> int:
+        return int(self.now_ms())
 
     def _forget(self, conn: ServerConnection, channel: str) -> None:
         self._pages.pop(conn, None)
@@ -332,5 +374,6 @@ def _hostname(url: str) -> str:
         return ""
 
 
-def _now_ms() -> int:
-    return int(time.time() * 1000)
+def _wall_ms() -> float:
+    """Milliseconds since the epoch by the machine's clock (a hub without a service)."""
+    return time.time() * 1000

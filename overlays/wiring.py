@@ -12,6 +12,7 @@ from aiohttp import web
 
 from kernel.keys import (
     CLICK_LOG,
+    CLOCK,
     HUB,
     HUB_PORT,
     LINK_PAGES,
@@ -46,7 +47,12 @@ def setup(
     ``SOLD_OUT`` and ``ON_AIR_NOW`` are left unset: their owners may set them up to the
     end of start-up, and an unset key reads as "nothing".
     """
-    hub = Hub(static_version=app.get(STATIC_VERSION, ""), allowed_origins=origins)
+    clock = app.get(CLOCK)
+    hub = Hub(
+        static_version=app.get(STATIC_VERSION, ""),
+        allowed_origins=origins,
+        now_ms=(lambda: clock.now().timestamp() * 1000) if clock else None,
+    )
     app[HUB] = hub
     app[OVERLAY_SETTINGS] = settings or OverlaySettings()
     app[OVERLAY_CATALOG] = OverlayCatalog()

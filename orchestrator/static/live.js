@@ -151,9 +151,9 @@
       socket.onmessage = (event) => {
         const msg = JSON.parse(event.data);
         if (msg.type === "reload") { location.reload(); return; }
-        if (msg.type === "update" && rev && msg.rev !== rev + 1) {
-          socket.send(JSON.stringify({ type: "resync" }));
-        }
+        // Each message holds the whole state, and the hub sends the newest one: a skipped
+        // revision needs no resync, an old one is ignored.
+        if (msg.type === "update" && msg.rev < rev) return;
         rev = msg.rev;
         offset = msg.now - Date.now();
         wait = 1000;

@@ -185,3 +185,54 @@ async def test_restart_keeps_state_and_port(hub):
     await hub.start("127.0.0.1", port)
     async with connect(url(hub)) as ws:
         assert (await recv(ws))["rev"] == 2
+
+
+def live_url(hub: Hub, channel: str = "utama") -> str:
+    return f"ws://127.0.0.1:{hub.port}/live/{channel}"
+
+
+async def test_viewers_get_the_newest_state_in_chunks_with_the_loop_free_between():
+    """Ten viewers, two sockets a slice: a burst of five changes reaches each viewer as
+    one message with the newest state, and the loop runs other work mid-pass."""
+    hub = Hub(fanout_chunk=2, fanout_slice=0, now_ms=lambda: 1_700_000_000_000)
+    await hub.start("127.0.0.1", 0)
+    try:
+        hub.publish_live("utama", {"n": 0})
+        viewers = [await connect(live_url(hub)) for _ in range(10)]
+        for ws in viewers:
+            snapshot = await recv(ws)
+            assert (snapshot["rev"], snapshot["now"]) == (1, 1_700_000_000_000)
+        for n in range(1, 6):
+            hub.publish_live("utama", {"n": n})
+        await asyncio.sleep(0)  # the pass sends its first chunk, then yields
+        assert not hub._topics["live/utama"].fanning.done(), "the pass held the loop"
+        for ws in viewers:
+            update = await recv(ws)
+            assert (update["type"], update["rev"], update["state"]) == ("update", 6, {"n": 5})
+        hub.publish_live("utama", {"n": "end"})
+        for ws in viewers:  # the next message is the marker: the burst was one message
+            assert (await recv(ws))["rev"] == 7
+            await ws.close()
+    finally:
+        await hub.stop()
+
+
+async def test_a_change_during_a_pass_follows_it():
+    """A change while a pass is sending reaches every viewer after it, newest last."""
+    hub = Hub(fanout_chunk=1, fanout_slice=0)
+    await hub.start("127.0.0.1", 0)
+    try:
+        viewers = [await connect(live_url(hub)) for _ in range(4)]
+        for ws in viewers:
+            await recv(ws)
+        hub.publish_live("utama", {"n": 1})
+        await asyncio.sleep(0)  # first chunk of the pass for n=1 is out
+        hub.publish_live("utama", {"n": 2})
+        for ws in viewers:
+            seen = [await recv(ws)]
+            while seen[-1]["state"] != {"n": 2}:
+                seen.append(await recv(ws))
+            assert [m["rev"] for m in seen] == sorted(m["rev"] for m in seen)
+            await ws.close()
+    finally:
+        await hub.stop()

@@ -158,3 +158,17 @@ async def test_hub_followers_hear_real_overlay_changes_only() -> None:
     stop()
     hub.publish("utama", {"n": 3})
     assert heard == [("utama", 1)]
+
+
+async def test_viewers_are_stamped_with_the_service_clock(client, clock) -> None:
+    """Under a manual clock a viewer's snapshot and updates say the clock's time, not the
+    machine's, so the page's countdowns agree with the schedule."""
+    expected = clock.now().timestamp() * 1000
+    async with connect(_ws(client), origin=None) as socket:
+        snapshot = json.loads(await asyncio.wait_for(socket.recv(), 5))
+        assert snapshot["now"] == int(expected)
+        clock.advance(timedelta(minutes=3))
+        await client.server.app[ROTATION].act("utama", "next", "host")
+        update = json.loads(await asyncio.wait_for(socket.recv(), 5))
+        assert update["type"] == "update"
+        assert update["now"] == int(expected + 180_000)
