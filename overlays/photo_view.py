@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from schedules.model import Product
-from schedules.photos import SIZES, photo_url
+from schedules.photos import SIZES, photo_url, share_url
 
 TONES = 8  # photo-tone-0 ... photo-tone-7 in each stylesheet that shows tiles
 
@@ -27,13 +27,15 @@ class PhotoView:
     alt: str
     initials: str
     tone: int
+    share: str | None = None  # the link preview's JPEG (og:image): the phone size's square
 
 
 def photo_view(product: Product, category: str, size: str) -> PhotoView:
     """The photo of ``product`` at ``size`` (``card``, ``phone``, ``thumb``), or its tile."""
-    url = photo_url(product.photo_id, size) if product.photo_id else None
-    return PhotoView(url, SIZES[size], f"Foto {product.name}", initials(product.name),
-                     tone(category or product.vendor_id))  # fmt: skip
+    pid = product.photo_id
+    return PhotoView(photo_url(pid, size) if pid else None, SIZES[size],
+                     f"Foto {product.name}", initials(product.name),
+                     tone(category or product.vendor_id), share_url(pid) if pid else None)  # fmt: skip
 
 
 _WORD = re.compile(r"[^\W_]+")

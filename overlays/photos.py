@@ -7,6 +7,8 @@ file response answers ``If-None-Match``/``If-Modified-Since`` with 304 by itself
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from kernel.errors import NotFound
@@ -14,6 +16,7 @@ from kernel.keys import PHOTOS
 
 CACHE_FOREVER = "public, max-age=31536000, immutable"
 ROUTE = "/foto/{name:[0-9a-f]{16}-[a-z]+\\.webp}"
+SHARE_ROUTE = "/foto/{name:[0-9a-f]{16}-share\\.jpg}"
 
 
 async def photo_file(request: web.Request) -> web.StreamResponse:
@@ -22,4 +25,14 @@ async def photo_file(request: web.Request) -> web.StreamResponse:
     if path is None:
         raise NotFound("Foto tidak ada (photo not found).")
     headers = {"Cache-Control": CACHE_FOREVER, "Content-Type": "image/webp"}
+    return web.FileResponse(path, headers=headers)
+
+
+async def share_file(request: web.Request) -> web.StreamResponse:
+    """Serve a photo's link preview JPEG (made once, off the loop), cacheable for a year."""
+    store = request.config_dict[PHOTOS].store
+    path = await asyncio.to_thread(store.share_path, request.match_info["name"])
+    if path is None:
+        raise NotFound("Foto tidak ada (photo not found).")
+    headers = {"Cache-Control": CACHE_FOREVER, "Content-Type": "image/jpeg"}
     return web.FileResponse(path, headers=headers)

@@ -64,6 +64,7 @@ def setup(
     app.cleanup_ctx.append(link_pages_ctx)
     app.router.add_get("/o/{code}", order_link)
     app.router.add_get(photos.ROUTE, photos.photo_file)
+    app.router.add_get(photos.SHARE_ROUTE, photos.share_file)
     return hub
 
 

@@ -12,7 +12,16 @@ import os
 import secrets
 from pathlib import Path
 
-from schedules.photos import SIZES, Photo, file_name, parse_file_name
+from schedules.photos import (
+    SHARE_SIZE,
+    SIZES,
+    Photo,
+    file_name,
+    parse_file_name,
+    parse_share_name,
+    share_file_name,
+    share_jpeg,
+)
 
 FOLDER_NAME = "foto"
 
@@ -37,14 +46,33 @@ class PhotoStore:
         self.folder.mkdir(parents=True, exist_ok=True)
         for size, data in photo.sizes.items():
             path = self.folder / file_name(photo.id, size)
-            if path.is_file():
-                continue
-            temporary = self.folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
-            with temporary.open("wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, path)
+            if not path.is_file():
+                self._write(path, data)
+
+    def share_path(self, name: str) -> Path | None:
+        """The link preview JPEG by its public name, made from the phone size the first
+        time it is asked for; ``None`` for any other name or a photo not stored.
+        CPU-bound the first time: call it from a thread."""
+        pid = parse_share_name(name)
+        if pid is None:
+            return None
+        path = self.folder / share_file_name(pid)
+        if path.is_file():
+            return path
+        source = self.folder / file_name(pid, SHARE_SIZE)
+        if not source.is_file():
+            return None
+        self._write(path, share_jpeg(source.read_bytes()))
+        return path
+
+    def _write(self, path: Path, data: bytes) -> None:
+        """Write whole under a temporary name, then rename: no reader sees half a file."""
+        temporary = self.folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
+        with temporary.open("wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
 
     def path(self, name: str) -> Path | None:
         """The file of a stored size by its public name; ``None`` for any other name."""

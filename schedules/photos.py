@@ -35,6 +35,11 @@ STORED_PREFIX = "foto:"
 ID_CHARS = 16
 _ID = re.compile(rf"[0-9a-f]{{{ID_CHARS}}}")
 _FILE = re.compile(rf"([0-9a-f]{{{ID_CHARS}}})-({'|'.join(SIZES)})\.webp")
+# The link preview's copy: WhatsApp, Facebook and Telegram fetch ``og:image`` with their
+# own crawlers, and JPEG is the one format all of them document; made from the phone size.
+SHARE_SIZE = "phone"
+SHARE_QUALITY = 85
+_SHARE_FILE = re.compile(rf"([0-9a-f]{{{ID_CHARS}}})-share\.jpg")
 _URL = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
@@ -61,6 +66,21 @@ def photo_id(source: bytes) -> str:
 
 def file_name(pid: str, size: str) -> str:
     return f"{pid}-{size}.webp"
+
+
+def share_file_name(pid: str) -> str:
+    return f"{pid}-share.jpg"
+
+
+def share_url(pid: str) -> str:
+    """The link preview's JPEG (``og:image``); made on first request from the phone size."""
+    return f"/foto/{share_file_name(pid)}"
+
+
+def parse_share_name(name: str) -> str | None:
+    """The photo id of a link preview file's name, or ``None`` for anything else."""
+    match = _SHARE_FILE.fullmatch(name)
+    return match[1] if match else None
 
 
 def photo_url(pid: str, size: str) -> str:
@@ -183,6 +203,23 @@ def make_photo(data: bytes) -> Photo:
         sized.save(out, "WEBP", quality=QUALITY, method=2)
         sizes[name] = out.getvalue()
     return Photo(photo_id(data), sizes)
+
+
+def share_jpeg(webp: bytes) -> bytes:
+    """The JPEG copy of a stored WebP size, for link previews (transparency on white).
+
+    CPU-bound (about 10 ms at 640 px): call it from a thread.
+    """
+    with Image.open(io.BytesIO(webp)) as image:
+        image.load()
+        if _has_alpha(image):
+            flat = Image.new("RGB", image.size, (255, 255, 255))
+            flat.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
+        else:
+            flat = image.convert("RGB")
+    out = io.BytesIO()
+    flat.save(out, "JPEG", quality=SHARE_QUALITY, optimize=True, progressive=True)
+    return out.getvalue()
 
 
 def _shrink(square: Image.Image, side: int) -> Image.Image:

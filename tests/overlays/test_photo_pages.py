@@ -58,6 +58,25 @@ async def test_photos_are_public_but_nothing_else_is(client) -> None:
         assert (await client.get(path)).status == 404, path
 
 
+async def test_a_link_preview_gets_a_jpeg_made_once_from_the_phone_size(client) -> None:
+    """/foto/<id>-share.jpg is a 640 px baseline-decodable JPEG without EXIF, made on the
+    first request and then the same bytes; an unknown id or a stored size's name is 404."""
+    pid = product(client, "K01").photo_id
+    resp = await client.get(f"/foto/{pid}-share.jpg")
+    assert resp.status == 200
+    assert resp.headers["Content-Type"] == "image/jpeg"
+    assert resp.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    body = await resp.read()
+    assert body[:3] == b"\xff\xd8\xff"  # a JPEG's start-of-image marker, not WebP's RIFF
+    image = Image.open(io.BytesIO(body))
+    assert (image.format, image.size, image.mode) == ("JPEG", (640, 640), "RGB")
+    assert not image.getexif() and b"Exif" not in body
+    assert await (await client.get(f"/foto/{pid}-share.jpg")).read() == body
+    for path in ("/foto/0000000000000000-share.jpg", f"/foto/{pid}-phone.jpg",
+                 f"/foto/{pid}-share.webp"):  # fmt: skip
+        assert (await client.get(path)).status == 404, path
+
+
 async def test_the_order_page_shows_the_photo_sized(client) -> None:
     """/o/K01 shows the phone size with its width, height and alt text."""
     pid = product(client, "K01").photo_id
@@ -141,7 +160,9 @@ async def test_the_order_page_has_open_graph_with_price_and_absolute_photo(
     html = await (await client.get("/o/K01")).text()
     meta = dict(re.findall(r'<meta property="(og:[a-z:]+)" content="([^"]*)">', html))
     assert meta["og:title"] == "K01 Kopi Robusta 250 g · Rp 45.000"
-    assert meta["og:image"] == f"{public}/foto/{pid}-phone.webp"
+    assert meta["og:image"] == f"{public}/foto/{pid}-share.jpg"
+    assert meta["og:image:type"] == "image/jpeg"
+    assert (meta["og:image:width"], meta["og:image:height"]) == ("640", "640")
     assert meta["og:url"] == f"{public}/o/K01"
     tricky = await (await client.get("/o/S01")).text()
     title = re.search(r'<meta property="og:title" content="([^"]*)">', tricky)

@@ -18,6 +18,7 @@ from schedules.photos import (
     parse_photo,
     photo_id,
     photo_url,
+    share_jpeg,
 )
 from tests.schedules.photo_samples import jpeg, jpeg_with_exif, png_bomb
 
@@ -126,3 +127,16 @@ def test_a_50_mb_photo_is_refused() -> None:
     with pytest.raises(PhotoError, match=r"foto 50 MB, paling besar 10 MB"):
         make_photo(b"\xff\xd8\xff" + b"\0" * (50 * 2**20 - 3))
     assert MAX_BYTES == 10 * 2**20
+
+
+def test_a_share_copy_of_a_transparent_photo_is_a_jpeg_on_white() -> None:
+    """share_jpeg: a WebP with a transparent half becomes an RGB JPEG, that half white."""
+    image = Image.new("RGBA", (64, 64), (200, 30, 30, 255))
+    image.paste((0, 0, 0, 0), (0, 0, 32, 64))  # the left half fully transparent
+    webp = io.BytesIO()
+    image.save(webp, "WEBP", lossless=True)
+    out = Image.open(io.BytesIO(share_jpeg(webp.getvalue())))
+    assert (out.format, out.mode, out.size) == ("JPEG", "RGB", (64, 64))
+    assert min(out.getpixel((8, 32))) > 240  # white where it was transparent, not black
+    red, green, blue = out.getpixel((56, 32))
+    assert red > 170 and green < 70 and blue < 70

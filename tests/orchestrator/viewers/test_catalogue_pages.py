@@ -70,7 +70,8 @@ async def test_a_vendor_page_shows_description_links_and_turns(client) -> None:
     assert 'href="https://toko.example/k01"' in body and "javascript:" not in body
     assert "SEDANG TAYANG" in body and 'href="/jadwal/penjual/v0.ics"' in body
     assert "15:30 WIB" in body  # T0 is 08:30 UTC
-    assert f'content="{PUBLIC}/foto/{PHOTO}-phone.webp"' in body
+    assert f'property="og:image" content="{PUBLIC}/foto/{PHOTO}-share.jpg"' in body
+    assert 'property="og:image:type" content="image/jpeg"' in body
     assert 'property="og:title" content="Kopi &lt;b&gt;Ajung&lt;/b&gt; · Uji"' in body
     later = await (await client.get("/pasar/v3")).text()
     assert "SEDANG TAYANG" not in later and "16:00 WIB" in later
