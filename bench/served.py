@@ -1,12 +1,15 @@
 """The real app served for a bench: in a fresh SQLite file, with its requests timed.
 
-``timed_app`` serves it through aiohttp's test server and times each request inside the
-server (what the page costs us, not the client). It is the whole app (auth, errors,
-templates, security headers), so a figure is what a phone would wait for.
+Two ways, as the benches need them: ``timed_app`` through aiohttp's test server with each
+request timed inside the server (what the page costs us, not the client), and
+``example_served`` on a real port with the example event's photos made, timed from the
+client (``fetch_ms``). Both use the whole app (auth, errors, templates, security
+headers), so a figure is what a phone would wait for.
 """
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 import time
 from collections.abc import AsyncIterator
@@ -14,11 +17,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import NamedTuple
 
+import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from kernel.clock import Clock
 from kernel.db import open_db
+from kernel.keys import SCHEDULE
 from orchestrator.app import create_app
 from orchestrator.settings import Settings
 from schedules import store
@@ -59,3 +64,47 @@ async def timed_app(event: Event, clock: Clock) -> AsyncIterator[TimedApp]:
         app.middlewares.insert(0, timed)
         async with TestClient(TestServer(app)) as client:
             yield TimedApp(app, client, timings)
+
+
+@asynccontextmanager
+async def example_served(folder: Path) -> AsyncIterator[tuple[web.Application, str]]:
+    """The app on the example event (no event given) on a loopback port, once its photos
+    are made; yields the app and its base URL."""
+    settings = Settings(db=folder / "pasar.db", port=0, overlay_port=0, platforms=False,
+                        audience_rate=0, organiser_token="o", host_token="h")  # fmt: skip
+    app = create_app(settings)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        await photos_ready(app)  # made in the background after its first start
+        yield app, f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
+
+
+async def photos_ready(app: web.Application, timeout: float = 150) -> None:
+    """Wait (on the schedule feed, not a poll) until every product has its photo."""
+    ready = asyncio.Event()
+
+    def check(schedule) -> None:
+        if schedule.event and all(p.photo_id for p in schedule.event.products):
+            ready.set()
+
+    stop = app[SCHEDULE].follow(check)
+    try:
+        await asyncio.wait_for(ready.wait(), timeout)
+    finally:
+        stop()
+
+
+async def fetch_ms(session: aiohttp.ClientSession, url: str, n: int) -> list[float]:
+    """Latency of ``n`` sequential GETs of ``url`` (ms), each read whole and checked 200."""
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        async with session.get(url) as resp:
+            await resp.read()
+            assert resp.status == 200, (url, resp.status)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
