@@ -20,7 +20,6 @@ import asyncio
 import json
 import multiprocessing
 import multiprocessing.synchronize
-import socket
 import statistics
 import sys
 import tempfile
@@ -30,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.timing import percentile
+from bench.timing import free_port, percentile
 from kernel.clock import RealClock
 from kernel.db import Store, open_db
 from kernel.publisher import Publisher
@@ -80,12 +79,6 @@ def serve_slow_sandbox(port: int, ready: multiprocessing.synchronize.Event) -> N
         await asyncio.Event().wait()
 
     asyncio.run(run())
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def lag_under_load(seconds: float, in_flight: int) -> dict:

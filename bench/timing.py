@@ -1,4 +1,4 @@
-"""What benches share: percentiles, answers from child processes, the open-file limit.
+"""What benches share: percentiles, and waiting on or for their child processes.
 
 Standard library only: the fan-out benches import it into server processes whose RSS is
 one of the figures, so it must not pull the app (or aiohttp) in with it. The app served
@@ -8,10 +8,19 @@ and timed for a bench is ``bench/served.py``.
 from __future__ import annotations
 
 import math
+import os
 import resource
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterable
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def percentile(values: Iterable[float], pct: float) -> float:
@@ -51,3 +60,40 @@ def raise_open_files(needed: int) -> None:
     if soft < needed:
         target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
+def wait_ready(url: str, proc: subprocess.Popen, seconds: float = 60.0) -> None:
+    """Poll ``url`` until it answers 200, the process dies, or the deadline passes."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode} before {url} answered")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit(f"{url} did not answer within {seconds:.0f} s")
+
+
+def free_port() -> int:
+    """A loopback port free just now, for a server in another process."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_service(db: Path, port: int) -> subprocess.Popen:
+    """The real service (``run.py``) on ``port`` with ``db``: no platforms, logs quiet."""
+    env = {
+        **os.environ,
+        "PASAR_ORGANISER_TOKEN": "bench-org",
+        "PASAR_HOST_TOKEN": "bench-host",
+        "PASAR_PLATFORMS": "false",
+        "PASAR_AUDIENCE_RATE": "0",
+        "PASAR_LOG_LEVEL": "WARNING",
+    }
+    cmd = [sys.executable, str(ROOT / "run.py"), "--port", str(port), "--overlay-port", "0",
+           "--db", str(db)]  # fmt: skip
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
