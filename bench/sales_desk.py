@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # a checkout without `pip install -e .`
     sys.path.insert(0, str(ROOT))
 
-from bench.served import ORGANISER_TOKEN, timed_app  # noqa: E402 - after the path fix above
+from bench.served import ORGANISER_TOKEN, time_paths, timed_app  # noqa: E402 - after the path fix above
 from bench.timing import percentile  # noqa: E402
 from bench.vendor_desk import T0, build_event, fill  # noqa: E402 - the same parcels
 from kernel.clock import ManualClock  # noqa: E402
@@ -45,15 +45,7 @@ async def measure(parcels: int, runs: int) -> dict:
         await client.get(f"/login?token={ORGANISER_TOKEN}&next=/orders")
         data = await (await client.get(CSV)).read()
         assert data.count(b"\r\n") == parcels + 1, "one CSV row per parcel"
-        paths = (PAGE, FILTERED, CSV, "/healthz")
-        for path in paths * 3:  # warm up: caches, code paths
-            await (await client.get(path)).read()
-        timings.clear()
-        for _ in range(runs):
-            for path in paths:
-                async with client.get(path) as resp:
-                    await resp.read()
-                    assert resp.status == 200, path
+        await time_paths(client, timings, (PAGE, FILTERED, CSV, "/healthz"), runs)
     return {
         "parcels": parcels,
         "runs": runs,

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # a checkout without `pip install -e .`
     sys.path.insert(0, str(ROOT))
 
-from bench.served import timed_app  # noqa: E402
+from bench.served import time_paths, timed_app  # noqa: E402
 from bench.timing import percentile  # noqa: E402
 from kernel.clock import ManualClock  # noqa: E402
 from kernel.keys import CHECKOUT, FULFILMENT, ORDER_DESK, STORE  # noqa: E402
@@ -104,14 +104,7 @@ async def measure(parcels: int, runs: int) -> dict:
         page = await (await client.get(desk)).text()
         counts = [int(n) for n in re.findall(r'data-group="\w+" ?[^>]*><strong>(\d+)', page)]
         assert sum(counts) == parcels, (counts, parcels)  # every parcel counted
-        for path in (desk, "/healthz", desk + "/label") * 3:  # warm up: caches, code paths
-            await (await client.get(path)).read()
-        timings.clear()
-        for _ in range(runs):
-            for path in (desk, "/healthz", desk + "/label"):
-                async with client.get(path) as resp:
-                    await resp.read()
-                    assert resp.status == 200, path
+        await time_paths(client, timings, (desk, "/healthz", desk + "/label"), runs)
     return {
         "parcels": parcels,
         "runs": runs,
