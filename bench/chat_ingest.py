@@ -340,9 +340,11 @@ async def bench_latency(folder: Path, event: Event, rounds: int) -> list[float]:
     from orchestrator.app import create_app
     from orchestrator.settings import Settings
 
+    # No example photos: made in a worker thread that outlives the app's cleanup by up to
+    # one photo, they landed in the temporary folder as it was removed (and the bench died).
     settings = Settings(db=fresh_db(folder, "latency.db", event), port=0, overlay_port=0,
                         organiser_token="org", host_token="host", zoom_webhook_secret="s",
-                        platforms=False, audience_rate=0)  # fmt: skip
+                        platforms=False, audience_rate=0, demo_photos=False)  # fmt: skip
     app = create_app(settings)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
