@@ -21,7 +21,6 @@ import platform
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,11 +28,10 @@ if str(ROOT) not in sys.path:  # a checkout without `pip install -e .`
     sys.path.insert(0, str(ROOT))
 
 import aiohttp  # noqa: E402
-from aiohttp import web  # noqa: E402
 
-from kernel.keys import SCHEDULE  # noqa: E402 - after the path fix above
-from orchestrator.app import create_app  # noqa: E402
-from orchestrator.settings import Settings  # noqa: E402
+from bench.served import example_served, fetch_ms  # noqa: E402 - after the path fix above
+from bench.timing import percentile  # noqa: E402
+from kernel.keys import SCHEDULE  # noqa: E402
 
 PAGES = {
     "pasar": "/pasar",
@@ -43,59 +41,17 @@ PAGES = {
 }
 
 
-async def fetch_ms(session: aiohttp.ClientSession, url: str, n: int) -> list[float]:
-    """Latency of ``n`` sequential GETs of ``url`` (ms)."""
-    times = []
-    for _ in range(n):
-        started = time.perf_counter()
-        async with session.get(url) as resp:
-            await resp.read()
-            assert resp.status == 200, (url, resp.status)
-        times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
-async def photos_ready(app: web.Application, timeout: float = 150) -> None:
-    """Wait (on the schedule feed, not a poll) until every product has its photo."""
-    ready = asyncio.Event()
-
-    def check(schedule) -> None:
-        if schedule.event and all(p.photo_id for p in schedule.event.products):
-            ready.set()
-
-    stop = app[SCHEDULE].follow(check)
-    try:
-        await asyncio.wait_for(ready.wait(), timeout)
-    finally:
-        stop()
-
-
 async def measure(folder: Path, requests: int) -> dict[str, list[float]]:
-    settings = Settings(db=folder / "pasar.db", port=0, overlay_port=0, platforms=False,
-                        audience_rate=0, organiser_token="o", host_token="h")  # fmt: skip
-    app = create_app(settings)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    base = f"http://127.0.0.1:{runner.addresses[0][1]}"
-    try:
-        await photos_ready(app)
+    async with example_served(folder) as (app, base), aiohttp.ClientSession() as session:
         vendor = app[SCHEDULE].current().event.vendors[0].id
         pages = {**PAGES, "vendor": f"/pasar/{vendor}"}
-        async with aiohttp.ClientSession() as session:
-            first = await fetch_ms(session, base + "/pasar", 1)
-            await fetch_ms(session, base + "/healthz", 20)  # warm up
-            times = {"healthz": await fetch_ms(session, base + "/healthz", requests)}
-            for name, path in pages.items():
-                times[name] = await fetch_ms(session, base + path, requests)
-            times["first_render"] = first
-    finally:
-        await runner.cleanup()
+        first = await fetch_ms(session, base + "/pasar", 1)
+        await fetch_ms(session, base + "/healthz", 20)  # warm up
+        times = {"healthz": await fetch_ms(session, base + "/healthz", requests)}
+        for name, path in pages.items():
+            times[name] = await fetch_ms(session, base + path, requests)
+        times["first_render"] = first
     return times
-
-
-def p99(values: list[float]) -> float:
-    return statistics.quantiles(values, n=100)[98]
 
 
 def main() -> int:
@@ -106,14 +62,14 @@ def main() -> int:
         times = asyncio.run(measure(Path(tmp), args.requests))
     for name in ("healthz", *PAGES):
         print(f"{name:8} p50 {statistics.median(times[name]):6.2f} ms"
-              f"  p99 {p99(times[name]):6.2f} ms", flush=True)  # fmt: skip
-    worst = max(PAGES, key=lambda name: p99(times[name]))
+              f"  p99 {percentile(times[name], 99):6.2f} ms", flush=True)  # fmt: skip
+    worst = max(PAGES, key=lambda name: percentile(times[name], 99))
     figures = {
-        "p99_ms": round(p99(times[worst]), 2),
+        "p99_ms": round(percentile(times[worst], 99), 2),
         "worst_page": worst,
-        **{f"{name}_p99_ms": round(p99(times[name]), 2) for name in PAGES},
+        **{f"{name}_p99_ms": round(percentile(times[name], 99), 2) for name in PAGES},
         "first_render_ms": round(times["first_render"][0], 2),
-        "baseline_p99_ms": round(p99(times["healthz"]), 2),
+        "baseline_p99_ms": round(percentile(times["healthz"], 99), 2),
         "requests": args.requests,
         "cpus": os.cpu_count(),
         "python": platform.python_version(),

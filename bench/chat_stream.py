@@ -34,6 +34,7 @@ sys.path[:0] = [str(ROOT)]
 import aiohttp  # noqa: E402
 from aiohttp import web  # noqa: E402
 
+from bench.timing import percentile  # noqa: E402
 from kernel.db import open_db  # noqa: E402
 from kernel.keys import POLLERS, PUBLISHER, SANDBOX  # noqa: E402
 from orchestrator.app import create_app  # noqa: E402
@@ -57,11 +58,6 @@ def show_day(now: datetime) -> Event:
         slots=[Slot(id="utama-0", channel="utama", start=start,
                     end=start + timedelta(hours=6), vendor_id="v1", products=("K01",))],
     )  # fmt: skip
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 async def live_chat(app: web.Application, timeout: float = 60.0) -> str:
@@ -142,8 +138,8 @@ async def _type_and_watch(app: web.Application, base: str, chat_id: str, seconds
                         shown.setdefault(int(match[1]), now)
     latencies = [(shown[n] - typed[n]) * 1000 for n in typed]
     return {
-        "p50_ms": round(percentile(latencies, 0.5), 1),
-        "p99_ms": round(percentile(latencies, 0.99), 1),
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p99_ms": round(percentile(latencies, 99), 1),
         "orders": len(latencies),
         "interval_s": round(interval, 2),
         "opens": sandbox.stream_service.opens if sandbox.stream_service else 0,

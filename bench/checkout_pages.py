@@ -14,62 +14,28 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import aiohttp
 import segno
 
-from kernel.qris import dynamic  # bench/checkout.py puts the project on sys.path first
-
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run on its own, as `make bench` runs every file here
+    sys.path.insert(0, str(ROOT))
+
+from bench.timing import free_port, start_service, wait_ready  # noqa: E402 - after the path fix
+from kernel.qris import dynamic  # noqa: E402
+
 ADDRESS = {"name": "Pembeli Uji", "whatsapp": "0812 3456 7890", "delivery": "kurir",
            "country": "Indonesia", "province": "Jawa Timur", "regency": "Kabupaten Jember",
            "district": "Sumbersari", "postal_code": "68121",
            "street": "Jl. Kalimantan 37"}  # fmt: skip
 CODES = ("K01", "K02", "K03", "K04")
 _FIELD = re.compile(r'name="(csrf_token|request_id)" value="([^"]*)"')
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _start(db: Path, port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "PASAR_ORGANISER_TOKEN": "bench-org",
-        "PASAR_HOST_TOKEN": "bench-host",
-        "PASAR_PLATFORMS": "false",
-        "PASAR_AUDIENCE_RATE": "0",
-        "PASAR_LOG_LEVEL": "WARNING",
-    }
-    cmd = [sys.executable, str(ROOT / "run.py"), "--port", str(port), "--overlay-port", "0",
-           "--db", str(db)]  # fmt: skip
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-
-
-def _wait_ready(url: str, proc: subprocess.Popen, seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"service exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"{url} did not answer in {seconds:.0f} s")
 
 
 async def _buyer(base: str, n: int) -> aiohttp.ClientSession:
@@ -131,11 +97,11 @@ async def _pages(base: str, buyers: int, seconds: float) -> dict:
 def checkout_pages(buyers: int = 50, seconds: float = 5.0) -> dict:
     """Start the service, make the buyers, measure their pages and the baseline."""
     with tempfile.TemporaryDirectory(prefix="pasar-pages-") as folder:
-        port = _free_port()
-        proc = _start(Path(folder) / "pasar.db", port)
+        port = free_port()
+        proc = start_service(Path(folder) / "pasar.db", port)
         try:
             base = f"http://127.0.0.1:{port}"
-            _wait_ready(base + "/healthz", proc)
+            wait_ready(base + "/healthz", proc)
             return asyncio.run(_pages(base, buyers, seconds))
         finally:
             proc.terminate()

@@ -16,25 +16,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
 import sys
-import tempfile
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # a checkout without `pip install -e .`
     sys.path.insert(0, str(ROOT))
 
+from bench.served import ORGANISER_TOKEN, timed_app  # noqa: E402 - after the path fix above
+from bench.timing import percentile  # noqa: E402
 from kernel.clock import ManualClock  # noqa: E402
-from kernel.db import open_db  # noqa: E402
 from kernel.keys import SCHEDULE, STORE  # noqa: E402
-from orchestrator.app import create_app  # noqa: E402 - after the path fix above
-from orchestrator.settings import Settings  # noqa: E402
 from schedules import store  # noqa: E402
 from schedules.model import Channel, Event, Product, Slot, Vendor  # noqa: E402
 
@@ -81,53 +74,25 @@ def build_event(slots: int, channels: int = 4, vendors: int = 200) -> Event:
     return event
 
 
-def percentile(samples: list[float], pct: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
-
-
 async def measure(slots: int, runs: int) -> dict:
-    with tempfile.TemporaryDirectory(prefix="pasar-bench-") as tmp:
-        settings = Settings(
-            db=Path(tmp) / "bench.db",
-            organiser_token="bench-org",
-            host_token="bench-host",
-            platforms=False,
-            audience_rate=0,
-        )
-        event = build_event(slots)
-        db = open_db(settings.db)
-        store.migrate(db)
-        store.save_event(db, event)
-        db.close()
-        app = create_app(settings, clock=ManualClock(event.slots[len(event.slots) // 2].start))
-        # Half the slots have aired: the page shows both locked and editable rows.
-        timings: dict[str, list[float]] = {}
-
-        @web.middleware
-        async def timed(request: web.Request, handler):
-            began = time.perf_counter()
-            response = await handler(request)
-            timings.setdefault(request.path, []).append((time.perf_counter() - began) * 1000)
-            return response
-
-        app.middlewares.insert(0, timed)
-        async with TestClient(TestServer(app)) as client:
-            resp = await client.get("/login?token=bench-org&next=/editor")
-            page = await resp.text()
-            assert resp.status == 200 and "Penjual Nomor" in page, resp.status
-            timings.clear()
-            for _ in range(runs):
-                # An unchanged vendor saved again bumps the revision and the feed reads the
-                # event again, as after any edit: the next view is the first of a new event.
-                await app[STORE].run(store.upsert_vendor, event.vendors[0])
-                await app[SCHEDULE].reload()
-                for path in ("/editor", "/editor", "/login"):
-                    async with client.get(path) as resp:
-                        await resp.read()
-                        assert resp.status == 200, path
-        return summarise(timings, slots, runs, len(page.encode()))
+    event = build_event(slots)
+    # Half the slots have aired: the page shows both locked and editable rows.
+    clock = ManualClock(event.slots[len(event.slots) // 2].start)
+    async with timed_app(event, clock) as (app, client, timings):
+        resp = await client.get(f"/login?token={ORGANISER_TOKEN}&next=/editor")
+        page = await resp.text()
+        assert resp.status == 200 and "Penjual Nomor" in page, resp.status
+        timings.clear()
+        for _ in range(runs):
+            # An unchanged vendor saved again bumps the revision and the feed reads the
+            # event again, as after any edit: the next view is the first of a new event.
+            await app[STORE].run(store.upsert_vendor, event.vendors[0])
+            await app[SCHEDULE].reload()
+            for path in ("/editor", "/editor", "/login"):
+                async with client.get(path) as resp:
+                    await resp.read()
+                    assert resp.status == 200, path
+    return summarise(timings, slots, runs, len(page.encode()))
 
 
 def summarise(timings: dict[str, list[float]], slots: int, runs: int, size: int) -> dict:

@@ -21,17 +21,20 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # a checkout without `pip install -e .`
+    sys.path.insert(0, str(ROOT))
+
+from bench.timing import free_port, start_service, wait_ready  # noqa: E402 - after the path fix
+
 USER_AGENT = (
     "Mozilla/5.0 (Linux; Android 13; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko)"
     " Chrome/120.0 Mobile Safari/537.36"
@@ -43,15 +46,8 @@ BASELINE_HTML = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def save_sample_event(db_path: Path) -> None:
     """Store an event of 40 vendors and 200 products with channel ``utama`` on air now."""
-    sys.path.insert(0, str(ROOT))
     from kernel.db import open_db
     from schedules import store
     from schedules.model import Channel, Event, Product, Slot, Vendor
@@ -96,21 +92,6 @@ def save_sample_event(db_path: Path) -> None:
     db.close()
 
 
-def start_service(db_path: Path, port: int) -> subprocess.Popen:
-    """Start the real service (``run.py``) on ``port`` with logs quiet."""
-    env = {
-        **os.environ,
-        "PASAR_ORGANISER_TOKEN": "bench-org",
-        "PASAR_HOST_TOKEN": "bench-host",
-        "PASAR_PLATFORMS": "false",
-        "PASAR_AUDIENCE_RATE": "0",
-        "PASAR_LOG_LEVEL": "WARNING",
-    }
-    cmd = [sys.executable, str(ROOT / "run.py"), "--port", str(port), "--overlay-port", "0"]
-    cmd += ["--db", str(db_path)]
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-
-
 def start_baseline(port: int) -> subprocess.Popen:
     """Start this file as the bare aiohttp server in its own process."""
     cmd = [sys.executable, __file__, "--serve-baseline", "--port", str(port)]
@@ -127,21 +108,6 @@ def serve_baseline(port: int) -> None:
     app = web.Application()
     app.router.add_get("/o/{code}", page)
     web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
-
-
-def wait_ready(url: str, proc: subprocess.Popen, seconds: float = 30.0) -> None:
-    """Poll ``url`` until it answers 200, the process dies, or the deadline passes."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited with {proc.returncode} before {url} answered")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"{url} did not answer within {seconds:.0f} s")
 
 
 def run_load(url: str, connections: int, duration: float, tool: str = "auto") -> dict:

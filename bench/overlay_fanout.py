@@ -29,7 +29,6 @@ import json
 import multiprocessing as mp
 import os
 import platform
-import resource
 import sys
 import time
 from multiprocessing.connection import Connection
@@ -39,6 +38,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # a checkout without `pip install -e .`
     sys.path.insert(0, str(ROOT))
+
+from bench.timing import expect, percentile_ms, raise_open_files  # noqa: E402 - after the path fix
 
 CHANNEL = "utama"
 GOAL_P99_MS = 50
@@ -256,13 +257,13 @@ def run_level(kind: str, pages: int, seconds: float, args: argparse.Namespace) -
     port = server_pipe.recv()
     clients = _start_clients(ctx, port, pages, args.client_procs)
     for pipe, _ in clients:
-        _expect(pipe, "ready", 120)
+        expect(pipe, "ready", 120)
     usage = _watch(server, [p for _, p in clients], server_pipe, seconds)
     _, ticks = server_pipe.recv()
     results = []
     for pipe, _ in clients:
         pipe.send(("stop", ticks))
-        results.append(_expect(pipe, None, 60))
+        results.append(expect(pipe, None, 60))
     server_pipe.send("stop")
     for process in [server] + [p for _, p in clients]:
         process.join(10)
@@ -302,40 +303,15 @@ def _start_clients(ctx, port: int, pages: int, procs: int) -> list:
     return clients
 
 
-def _expect(pipe: Connection, what: Any, timeout: float) -> Any:
-    if not pipe.poll(timeout):
-        raise SystemExit(f"bench: a page process did not answer within {timeout} s")
-    got = pipe.recv()
-    if what is not None and got != what:
-        raise SystemExit(f"bench: expected {what!r}, got {got!r}")
-    return got
-
-
 def _figures(results: list[dict], expected: int) -> dict[str, Any]:
     latencies = sorted(x for r in results for x in r["latencies"])
     return {
-        "p50_ms": _percentile(latencies, 50),
-        "p99_ms": _percentile(latencies, 99),
-        "max_ms": _percentile(latencies, 100),
+        "p50_ms": percentile_ms(latencies, 50),
+        "p99_ms": percentile_ms(latencies, 99),
+        "max_ms": percentile_ms(latencies, 100),
         "received_pct": round(100 * len(latencies) / expected, 2) if expected else None,
         "dropped": sum(r["closed"] for r in results),
     }
-
-
-def _percentile(ordered: list[float], pct: float) -> float | None:
-    """Nearest-rank percentile of sorted values, in ms rounded to 0.01."""
-    if not ordered:
-        return None
-    rank = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered)) - 1))
-    return round(ordered[rank], 2)
-
-
-def raise_open_files(needed: int) -> None:
-    """Each page is a file descriptor on both sides; children inherit the raised limit."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < needed:
-        target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
-        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 def main() -> int:

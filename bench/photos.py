@@ -33,12 +33,11 @@ if str(ROOT) not in sys.path:  # a checkout without `pip install -e .`
     sys.path.insert(0, str(ROOT))
 
 import aiohttp  # noqa: E402
-from aiohttp import web  # noqa: E402
 
-from kernel.db import open_db  # noqa: E402 - after the path fix above
+from bench.served import example_served, fetch_ms  # noqa: E402 - after the path fix above
+from bench.timing import percentile  # noqa: E402
+from kernel.db import open_db  # noqa: E402
 from kernel.keys import SCHEDULE  # noqa: E402
-from orchestrator.app import create_app  # noqa: E402
-from orchestrator.settings import Settings  # noqa: E402
 from schedules.loader import load_paths  # noqa: E402
 from schedules.photo_import import PhotoImport, attach_photos  # noqa: E402
 from schedules.photo_store import PhotoStore  # noqa: E402
@@ -72,56 +71,14 @@ def import_once(folder: Path, photos: bool, store: PhotoStore | None = None) -> 
     return time.perf_counter() - started
 
 
-async def fetch_ms(base: str, path: str, n: int) -> list[float]:
-    """Latency of ``n`` sequential GETs of ``path`` (ms), one connection reused."""
-    times = []
-    async with aiohttp.ClientSession() as session:
-        for _ in range(n):
-            started = time.perf_counter()
-            async with session.get(f"{base}{path}") as resp:
-                await resp.read()
-                assert resp.status == 200, (path, resp.status)
-            times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
 async def serving(folder: Path, requests: int) -> tuple[list[float], list[float]]:
     """The real app on the example with photos: photo fetches against /healthz."""
-    settings = Settings(db=folder / "serve.db", port=0, overlay_port=0, platforms=False,
-                        audience_rate=0, organiser_token="o", host_token="h")  # fmt: skip
-    app = create_app(settings)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    base = f"http://127.0.0.1:{runner.addresses[0][1]}"
-    try:
-        await photos_ready(app)  # made in the background after its first start
+    async with example_served(folder) as (app, base), aiohttp.ClientSession() as session:
         pid = app[SCHEDULE].current().event.products[0].photo_id
-        await fetch_ms(base, "/healthz", 20)  # warm up
-        health = await fetch_ms(base, "/healthz", requests)
-        photo = await fetch_ms(base, f"/foto/{pid}-card.webp", requests)
-    finally:
-        await runner.cleanup()
+        await fetch_ms(session, base + "/healthz", 20)  # warm up
+        health = await fetch_ms(session, base + "/healthz", requests)
+        photo = await fetch_ms(session, f"{base}/foto/{pid}-card.webp", requests)
     return photo, health
-
-
-async def photos_ready(app: web.Application, timeout: float = 150) -> None:
-    """Wait (on the schedule feed, not a poll) until every product has its photo."""
-    ready = asyncio.Event()
-
-    def check(schedule) -> None:
-        if schedule.event and all(p.photo_id for p in schedule.event.products):
-            ready.set()
-
-    stop = app[SCHEDULE].follow(check)
-    try:
-        await asyncio.wait_for(ready.wait(), timeout)
-    finally:
-        stop()
-
-
-def p99(values: list[float]) -> float:
-    return statistics.quantiles(values, n=100)[98]
 
 
 def main() -> int:
@@ -151,8 +108,8 @@ def main() -> int:
         "reimport_with_photos_s": round(statistics.median(again), 2),
         "ms_per_photo": round(per_photo * 1000, 1),
         "cpu_ms_per_photo": round(statistics.median(cpu) / products * 1000, 1),
-        "p99_ms": round(p99(photo), 2),
-        "baseline_p99_ms": round(p99(health), 2),
+        "p99_ms": round(percentile(photo, 99), 2),
+        "baseline_p99_ms": round(percentile(health, 99), 2),
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
     }

@@ -20,7 +20,6 @@ import asyncio
 import json
 import multiprocessing
 import multiprocessing.synchronize
-import socket
 import statistics
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.timing import free_port, percentile
 from kernel.clock import RealClock
 from kernel.db import Store, open_db
 from kernel.publisher import Publisher
@@ -43,11 +43,6 @@ from schedules.feed import ScheduleFeed
 from tests.orchestrator.helpers import small_event
 
 TICK = 0.005
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 async def measure_lag(seconds: float) -> list[float]:
@@ -84,12 +79,6 @@ def serve_slow_sandbox(port: int, ready: multiprocessing.synchronize.Event) -> N
         await asyncio.Event().wait()
 
     asyncio.run(run())
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def lag_under_load(seconds: float, in_flight: int) -> dict:
@@ -175,10 +164,10 @@ async def main(seconds: float, in_flight: int) -> dict:
         "seconds_measured": seconds,
         "calls_completed": loaded["completed"],
         "loop_lag_p50_ms": round(statistics.median(lags), 2),
-        "loop_lag_p99_ms": round(percentile(lags, 0.99), 2),
+        "loop_lag_p99_ms": round(percentile(lags, 99), 2),
         "loop_lag_max_ms": round(max(lags), 2),
         "baseline_loop_lag_p50_ms": round(statistics.median(baseline), 2),
-        "baseline_loop_lag_p99_ms": round(percentile(baseline, 0.99), 2),
+        "baseline_loop_lag_p99_ms": round(percentile(baseline, 99), 2),
         "first_slot_to_live_ms": round(to_live, 1),
         "goals": {"loop_lag_p99_ms": 20, "first_slot_to_live_ms": 2000},
     }

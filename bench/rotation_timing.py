@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.timing import percentile
 from kernel.clock import RealClock
 from kernel.db import Store, open_db
 from kernel.publisher import Publisher
@@ -43,11 +44,6 @@ def make_event(start: datetime, slots: int, ms: int) -> Event:
         ]
         + [Slot("later", "utama", start + timedelta(hours=1), start + timedelta(hours=2), "v0")],
     )
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 async def run_rotation(db_path: Path, slots: int, ms: int) -> tuple[list[float], float]:
@@ -98,7 +94,7 @@ async def run_baseline(slots: int, ms: int) -> list[float]:
 def summary(prefix: str, lags: list[float]) -> dict[str, float]:
     return {
         f"{prefix}p50_ms": round(statistics.median(lags), 3),
-        f"{prefix}p99_ms": round(percentile(lags, 0.99), 3),
+        f"{prefix}p99_ms": round(percentile(lags, 99), 3),
         f"{prefix}max_ms": round(max(lags), 3),
     }
 

@@ -18,26 +18,18 @@ import asyncio
 import json
 import os
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
-
 ROOT = Path(__file__).resolve().parents[1]
-for path in (ROOT, ROOT / "bench"):  # a checkout without `pip install -e .`; the sibling
-    if str(path) not in sys.path:
-        sys.path.insert(0, str(path))
+if str(ROOT) not in sys.path:  # a checkout without `pip install -e .`
+    sys.path.insert(0, str(ROOT))
 
-from vendor_desk import T0, build_event, fill, percentile  # noqa: E402 - same parcels
-
+from bench.served import ORGANISER_TOKEN, time_paths, timed_app  # noqa: E402 - after the path fix above
+from bench.timing import percentile  # noqa: E402
+from bench.vendor_desk import T0, build_event, fill  # noqa: E402 - the same parcels
 from kernel.clock import ManualClock  # noqa: E402
-from kernel.db import open_db  # noqa: E402
-from orchestrator.app import create_app  # noqa: E402 - after the path fix above
-from orchestrator.settings import Settings  # noqa: E402
-from schedules import store  # noqa: E402
 
 PAGE = "/orders/paket"
 FILTERED = "/orders/paket?status=paid&province=Jawa+Timur"
@@ -45,53 +37,28 @@ CSV = "/orders/paket.csv"
 
 
 async def measure(parcels: int, runs: int) -> dict:
-    with tempfile.TemporaryDirectory(prefix="pasar-bench-") as tmp:
-        settings = Settings(db=Path(tmp) / "bench.db", organiser_token="bench-org",
-                            host_token="bench-host", platforms=False, audience_rate=0)  # fmt: skip
-        db = open_db(settings.db)
-        store.migrate(db)
-        store.save_event(db, build_event())
-        db.close()
-        app = create_app(settings, clock=ManualClock(T0 + timedelta(minutes=5)))
-        timings: dict[str, list[float]] = {}
-
-        @web.middleware
-        async def timed(request: web.Request, handler):
-            began = time.perf_counter()
-            response = await handler(request)
-            timings.setdefault(request.path_qs, []).append((time.perf_counter() - began) * 1000)
-            return response
-
-        app.middlewares.insert(0, timed)
-        async with TestClient(TestServer(app)) as client:
-            began = time.perf_counter()
-            await fill(app, parcels)
-            fill_s = time.perf_counter() - began
-            await client.get("/login?token=bench-org&next=/orders")
-            data = await (await client.get(CSV)).read()
-            assert data.count(b"\r\n") == parcels + 1, "one CSV row per parcel"
-            paths = (PAGE, FILTERED, CSV, "/healthz")
-            for path in paths * 3:  # warm up: caches, code paths
-                await (await client.get(path)).read()
-            timings.clear()
-            for _ in range(runs):
-                for path in paths:
-                    async with client.get(path) as resp:
-                        await resp.read()
-                        assert resp.status == 200, path
-        return {
-            "parcels": parcels,
-            "runs": runs,
-            "fill_s": round(fill_s, 1),
-            "csv_kb": round(len(data) / 1024),
-            "p50_ms": round(percentile(timings[PAGE], 50), 1),
-            "p99_ms": round(percentile(timings[PAGE], 99), 1),
-            "filtered_p99_ms": round(percentile(timings[FILTERED], 99), 1),
-            "csv_p99_ms": round(percentile(timings[CSV], 99), 1),
-            "baseline_p99_ms": round(percentile(timings["/healthz"], 99), 2),
-            "goal_p99_ms": 200,
-            "load_avg_1m": round(os.getloadavg()[0], 1),  # other work on the machine
-        }
+    clock = ManualClock(T0 + timedelta(minutes=5))
+    async with timed_app(build_event(), clock) as (app, client, timings):
+        began = time.perf_counter()
+        await fill(app, parcels)
+        fill_s = time.perf_counter() - began
+        await client.get(f"/login?token={ORGANISER_TOKEN}&next=/orders")
+        data = await (await client.get(CSV)).read()
+        assert data.count(b"\r\n") == parcels + 1, "one CSV row per parcel"
+        await time_paths(client, timings, (PAGE, FILTERED, CSV, "/healthz"), runs)
+    return {
+        "parcels": parcels,
+        "runs": runs,
+        "fill_s": round(fill_s, 1),
+        "csv_kb": round(len(data) / 1024),
+        "p50_ms": round(percentile(timings[PAGE], 50), 1),
+        "p99_ms": round(percentile(timings[PAGE], 99), 1),
+        "filtered_p99_ms": round(percentile(timings[FILTERED], 99), 1),
+        "csv_p99_ms": round(percentile(timings[CSV], 99), 1),
+        "baseline_p99_ms": round(percentile(timings["/healthz"], 99), 2),
+        "goal_p99_ms": 200,
+        "load_avg_1m": round(os.getloadavg()[0], 1),  # other work on the machine
+    }
 
 
 def main() -> None:

@@ -18,32 +18,27 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
 import os
 import re
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # a checkout without `pip install -e .`
     sys.path.insert(0, str(ROOT))
 
+from bench.served import time_paths, timed_app  # noqa: E402
+from bench.timing import percentile  # noqa: E402
 from kernel.clock import ManualClock  # noqa: E402
-from kernel.db import open_db  # noqa: E402
 from kernel.keys import CHECKOUT, FULFILMENT, ORDER_DESK, STORE  # noqa: E402
-from orchestrator.app import create_app  # noqa: E402 - after the path fix above
 from orchestrator.checkout import store as checkout_store  # noqa: E402
 from orchestrator.checkout.model import Details  # noqa: E402
 from orchestrator.fulfilment.service import Request  # noqa: E402
 from orchestrator.orders.model import ChatMessage  # noqa: E402
-from orchestrator.settings import Settings  # noqa: E402
-from schedules import store  # noqa: E402
 from schedules.model import Channel, Event, Product, ShippingRate, Slot, Vendor  # noqa: E402
 
 T0 = datetime(2027, 2, 15, 8, 30, tzinfo=UTC)  # 15:30 WIB
@@ -60,12 +55,6 @@ def build_event() -> Event:
         slots=[Slot("utama-0", "utama", T0, T0 + timedelta(hours=2), "v0", ("K01", "K02"))],
         shipping=[ShippingRate("Jawa Timur", 11000, 8000, "1-2")],
     )  # fmt: skip
-
-
-def percentile(samples: list[float], pct: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
 
 
 async def fill(app: web.Application, parcels: int) -> None:
@@ -106,53 +95,29 @@ async def fill(app: web.Application, parcels: int) -> None:
 
 
 async def measure(parcels: int, runs: int) -> dict:
-    with tempfile.TemporaryDirectory(prefix="pasar-bench-") as tmp:
-        settings = Settings(db=Path(tmp) / "bench.db", organiser_token="bench-org",
-                            host_token="bench-host", platforms=False, audience_rate=0)  # fmt: skip
-        db = open_db(settings.db)
-        store.migrate(db)
-        store.save_event(db, build_event())
-        db.close()
-        app = create_app(settings, clock=ManualClock(T0 + timedelta(minutes=5)))
-        timings: dict[str, list[float]] = {}
-
-        @web.middleware
-        async def timed(request: web.Request, handler):
-            began = time.perf_counter()
-            response = await handler(request)
-            timings.setdefault(request.path, []).append((time.perf_counter() - began) * 1000)
-            return response
-
-        app.middlewares.insert(0, timed)
-        async with TestClient(TestServer(app)) as client:
-            began = time.perf_counter()
-            await fill(app, parcels)
-            fill_s = time.perf_counter() - began
-            desk = "/v/" + app[ORDER_DESK].vendor_links["v0"]
-            page = await (await client.get(desk)).text()
-            counts = [int(n) for n in re.findall(r'data-group="\w+" ?[^>]*><strong>(\d+)', page)]
-            assert sum(counts) == parcels, (counts, parcels)  # every parcel counted
-            for path in (desk, "/healthz", desk + "/label") * 3:  # warm up: caches, code paths
-                await (await client.get(path)).read()
-            timings.clear()
-            for _ in range(runs):
-                for path in (desk, "/healthz", desk + "/label"):
-                    async with client.get(path) as resp:
-                        await resp.read()
-                        assert resp.status == 200, path
-        return {
-            "parcels": parcels,
-            "runs": runs,
-            "fill_s": round(fill_s, 1),
-            "page_kb": round(len(page.encode()) / 1024),
-            "p50_ms": round(percentile(timings[desk], 50), 1),
-            "p90_ms": round(percentile(timings[desk], 90), 1),
-            "p99_ms": round(percentile(timings[desk], 99), 1),
-            "labels_p99_ms": round(percentile(timings[desk + "/label"], 99), 1),
-            "baseline_p99_ms": round(percentile(timings["/healthz"], 99), 2),
-            "goal_p99_ms": 200,
-            "load_avg_1m": round(os.getloadavg()[0], 1),  # other work on the machine
-        }
+    clock = ManualClock(T0 + timedelta(minutes=5))
+    async with timed_app(build_event(), clock) as (app, client, timings):
+        began = time.perf_counter()
+        await fill(app, parcels)
+        fill_s = time.perf_counter() - began
+        desk = "/v/" + app[ORDER_DESK].vendor_links["v0"]
+        page = await (await client.get(desk)).text()
+        counts = [int(n) for n in re.findall(r'data-group="\w+" ?[^>]*><strong>(\d+)', page)]
+        assert sum(counts) == parcels, (counts, parcels)  # every parcel counted
+        await time_paths(client, timings, (desk, "/healthz", desk + "/label"), runs)
+    return {
+        "parcels": parcels,
+        "runs": runs,
+        "fill_s": round(fill_s, 1),
+        "page_kb": round(len(page.encode()) / 1024),
+        "p50_ms": round(percentile(timings[desk], 50), 1),
+        "p90_ms": round(percentile(timings[desk], 90), 1),
+        "p99_ms": round(percentile(timings[desk], 99), 1),
+        "labels_p99_ms": round(percentile(timings[desk + "/label"], 99), 1),
+        "baseline_p99_ms": round(percentile(timings["/healthz"], 99), 2),
+        "goal_p99_ms": 200,
+        "load_avg_1m": round(os.getloadavg()[0], 1),  # other work on the machine
+    }
 
 
 def main() -> None:

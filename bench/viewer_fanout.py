@@ -44,14 +44,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # a checkout without `pip install -e .`
     sys.path.insert(0, str(ROOT))
 
-from bench.overlay_fanout import (  # noqa: E402 - after the path fix above
-    Baseline,
-    Pages,
-    _expect,
-    _percentile,
-    raise_open_files,
-    sample_state,
-)
+from bench.overlay_fanout import Baseline, Pages, sample_state  # noqa: E402 - after the path fix
+from bench.timing import expect, percentile_ms, raise_open_files  # noqa: E402
 
 CHANNEL = "utama"
 GOAL_RATIO = 1.5
@@ -233,7 +227,7 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     else:
         server = ctx.Process(target=baseline_main, args=(child, args.interval, args.state))
     server.start()
-    http_port, ws_port = _expect(server_pipe, None, 120)
+    http_port, ws_port = expect(server_pipe, None, 120)
     figures: dict[str, Any] = {}
     probe = probe_pipe = None
     if http_port:
@@ -241,7 +235,7 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         probe = ctx.Process(target=probe_main, args=(http_port, probe_child))
         probe.start()
         probe_pipe.send(("measure", 3.0))
-        figures.update(_timings(_expect(probe_pipe, None, 60), "idle_"))
+        figures.update(_timings(expect(probe_pipe, None, 60), "idle_"))
     began = time.monotonic()
     clients = []
     for i in range(args.client_procs):
@@ -251,7 +245,7 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         process.start()
         clients.append((parent, process))
     for pipe, _ in clients:
-        _expect(pipe, "ready", 150)
+        expect(pipe, "ready", 150)
     figures["connect_s"] = round(time.monotonic() - began, 1)
     proc = psutil.Process(server.pid)
     proc.cpu_percent(None)
@@ -267,9 +261,9 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     results = []
     for pipe, _ in clients:
         pipe.send(("stop", ticks))
-        results.append(_expect(pipe, None, 60))
+        results.append(expect(pipe, None, 60))
     if probe_pipe is not None:
-        figures.update(_timings(_expect(probe_pipe, None, 60), ""))
+        figures.update(_timings(expect(probe_pipe, None, 60), ""))
         probe_pipe.send("stop")
     server_pipe.send("stop")
     for process in [server, *(p for _, p in clients), *([probe] if probe else [])]:
@@ -280,9 +274,9 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     expected = ticks * args.viewers
     return {
         **figures,
-        "p50_ms": _percentile(latencies, 50),
-        "p99_ms": _percentile(latencies, 99),
-        "max_ms": _percentile(latencies, 100),
+        "p50_ms": percentile_ms(latencies, 50),
+        "p99_ms": percentile_ms(latencies, 99),
+        "max_ms": percentile_ms(latencies, 100),
         "received_pct": round(100 * len(latencies) / expected, 2) if expected else None,
         "dropped": sum(r["closed"] for r in results),
     }
@@ -290,7 +284,7 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
 
 def _timings(timings: dict[str, list[float]], prefix: str) -> dict[str, Any]:
     return {
-        f"{name}_{prefix}p99_ms": _percentile(sorted(values), 99)
+        f"{name}_{prefix}p99_ms": percentile_ms(sorted(values), 99)
         for name, values in timings.items()
     }
 

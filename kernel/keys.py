@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from kernel.clock import Clock
     from kernel.db import Store
+    from kernel.memo import Memo
     from kernel.publisher import Publisher
     from orchestrator.auth import Tokens
     from orchestrator.chat.pollers import ChatPollers
@@ -33,9 +34,8 @@ if TYPE_CHECKING:
     from orchestrator.sandbox.state import SandboxState
     from orchestrator.sessions import SessionBook
     from orchestrator.settings import Settings
-    from orchestrator.viewers.catalogue_pages import CatalogueCache
+    from orchestrator.viewers.catalogue import Catalogue
     from orchestrator.viewers.live import LiveFeed
-    from orchestrator.viewers.pages import AgendaCache
     from overlays.clicks import ClickLog
     from overlays.hub import Hub
     from overlays.links import LinkPages
@@ -98,9 +98,10 @@ POLLERS: web.AppKey[ChatPollers] = web.AppKey("chat_pollers")
 YOUTUBE_STREAM: web.AppKey[StreamClient] = web.AppKey("youtube_stream")
 CHECKOUT: web.AppKey[Checkout] = web.AppKey("checkout")
 FULFILMENT: web.AppKey[Fulfilment] = web.AppKey("fulfilment")
-# The viewers' catalogue /pasar, rebuilt once per schedule revision.
-CATALOGUE: web.AppKey[CatalogueCache] = web.AppKey("catalogue")
-AGENDA: web.AppKey[AgendaCache] = web.AppKey("agenda")
+# The viewers' catalogue /pasar, built once per schedule revision (the key).
+CATALOGUE: web.AppKey[Memo[int, Catalogue]] = web.AppKey("catalogue")
+# The /jadwal page last drawn, by what it was drawn from (pages._agenda_key).
+AGENDA: web.AppKey[Memo[tuple, bytes]] = web.AppKey("agenda")
 # The viewers' live page: each channel's viewer-safe state on the hub (``/live``).
 LIVE_FEED: web.AppKey[LiveFeed] = web.AppKey("live_feed")
 

@@ -1,9 +1,9 @@
 """What a page shows of a product's photo: the stored size's address, or in its place a
 tile with the product's initials in its category's colour.
 
-The tile is drawn by the stylesheet (``photo-tone-N`` classes: the strict CSP allows no
-inline style), so a product without a photo looks meant rather than broken. Pure: the
-overlay state and the landing page both build from it.
+The tile is drawn by one stylesheet, ``overlays/static/photo_tile.css`` (``photo-tone-N``
+classes: the strict CSP allows no inline style), so a product without a photo looks meant
+rather than broken. Pure: the overlay state and the landing page both build from it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from schedules.model import Product
 from schedules.photos import SIZES, photo_url, share_url
 
-TONES = 8  # photo-tone-0 ... photo-tone-7 in each stylesheet that shows tiles
+TONES = 8  # photo-tone-0 ... photo-tone-7 in overlays/static/photo_tile.css
 
 
 @dataclass(frozen=True, slots=True)

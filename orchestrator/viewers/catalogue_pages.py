@@ -28,16 +28,16 @@ log = logging.getLogger(__name__)
 _REVALIDATE = "public, max-age=0, must-revalidate"
 
 
-class CatalogueCache:
-    """Hold the catalogue; follows the schedule feed, rebuilt once per revision."""
+def _catalogue(app: web.Application) -> Catalogue:
+    """The catalogue of the schedule's current revision, built on the first read of it."""
+    schedule = app[SCHEDULE].current()
+    return app[CATALOGUE].get(schedule.revision, lambda: _build(schedule))
 
-    def __init__(self) -> None:
-        self.catalogue = Catalogue()
 
-    def update(self, schedule: Schedule) -> None:
-        """Rebuild from a newly published schedule."""
-        self.catalogue = Catalogue.build(schedule.event, schedule.revision)
-        log.info("Catalogue: %d vendors (rev %d)", len(self.catalogue.stalls), schedule.revision)
+def _build(schedule: Schedule) -> Catalogue:
+    catalogue = Catalogue.build(schedule.event, schedule.revision)
+    log.info("Catalogue: %d vendors (rev %d)", len(catalogue.stalls), schedule.revision)
+    return catalogue
 
 
 def _tag(*parts: object) -> str:
@@ -65,7 +65,7 @@ def _render(request: web.Request, name: str, **context) -> bytes:
 async def catalogue_page(request: web.Request) -> web.Response:
     """Every vendor and product, or those matching ``?q=`` and ``?kategori=``."""
     app = request.config_dict
-    catalogue = app[CATALOGUE].catalogue
+    catalogue = _catalogue(app)
     query = request.query.get("q", "")[:80]
     category = request.query.get("kategori", "")[:80]
     key = (query_words(query), fold(category))
@@ -103,7 +103,7 @@ def _when(line: AgendaSlot, now: datetime) -> str:
 async def vendor_page(request: web.Request) -> web.Response:
     """One vendor: description, WhatsApp, products with links, and when it is on air."""
     app = request.config_dict
-    catalogue = app[CATALOGUE].catalogue
+    catalogue = _catalogue(app)
     stall = catalogue.by_id.get(request.match_info["vendor_id"])
     if stall is None:
         raise NotFound("Penjual ini tidak ada di katalog (no such vendor). Lihat /pasar.")
@@ -124,7 +124,7 @@ async def vendor_page(request: web.Request) -> web.Response:
 async def sitemap(request: web.Request) -> web.Response:
     """Every public page worth finding, with absolute addresses from the public URL."""
     app = request.config_dict
-    catalogue = app[CATALOGUE].catalogue
+    catalogue = _catalogue(app)
     base = app[SETTINGS].base_url
     tag = _tag("sitemap", catalogue.revision, base)
 

@@ -61,19 +61,10 @@ def _with_etag(request: web.Request, response: web.Response) -> web.Response:
     return response
 
 
-class AgendaCache:
-    """The last agenda page drawn, and what it was drawn from.
-
-    The page changes only with the schedule, the host's actions (a new timeline) and the
-    moments a turn starts or ends; between those every viewer gets the same bytes.
-    """
-
-    def __init__(self) -> None:
-        self.key: tuple | None = None
-        self.body = b""
-
-
 def _agenda_key(request: web.Request) -> tuple:
+    """What the page is drawn from: it changes only with the schedule, the host's actions (a
+    new timeline) and the moments a turn starts or ends; between those every viewer gets the
+    same bytes."""
     app = request.config_dict
     rotation, now = app[ROTATION], app[CLOCK].now()
     timelines = tuple(rotation.state(c).timeline for c in rotation.channels)
@@ -90,11 +81,13 @@ async def agenda_page(request: web.Request) -> web.Response:
     """The running order by day and channel, as it really runs (drawn once per change)."""
     # Public paths carry no login (no role, no form token): one page fits every viewer.
     settings = request.config_dict[SETTINGS]
-    cache, key = request.config_dict[AGENDA], _agenda_key(request)
-    if cache.key != key:
+
+    def draw() -> bytes:
         page = render(request, "jadwal.html", base_url=settings.base_url, **_context(request))
-        cache.key, cache.body = key, page.body
-    response = web.Response(body=cache.body, content_type="text/html", charset="utf-8")
+        return page.body
+
+    body = request.config_dict[AGENDA].get(_agenda_key(request), draw)
+    response = web.Response(body=body, content_type="text/html", charset="utf-8")
     return _with_etag(request, response)
 
 

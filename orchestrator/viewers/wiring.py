@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 from aiohttp import web
 
-from kernel.keys import AGENDA, CATALOGUE, SCHEDULE
+from kernel.keys import AGENDA, CATALOGUE
+from kernel.memo import Memo
 from orchestrator.viewers import catalogue_pages, live_pages, pages
 
 
 def setup(app: web.Application) -> None:
-    app[AGENDA] = pages.AgendaCache()
+    app[AGENDA] = Memo()
+    app[CATALOGUE] = Memo()
     app.router.add_get("/jadwal", pages.agenda_page)
     app.router.add_get("/jadwal/events", pages.agenda_events)
     app.router.add_get(r"/jadwal/slot/{slot_id}.ics", pages.slot_calendar)
@@ -22,12 +22,3 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/live", live_pages.live_page)
     app.router.add_get("/live/{channel}", live_pages.channel_page)
     app.cleanup_ctx.append(live_pages.live_feed_ctx)
-    app.cleanup_ctx.append(catalogue_ctx)
-
-
-async def catalogue_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Keep the catalogue on the schedule feed while the app runs."""
-    app[CATALOGUE] = catalogue_pages.CatalogueCache()
-    stop = app[SCHEDULE].follow(app[CATALOGUE].update)
-    yield
-    stop()

@@ -10,8 +10,9 @@ from xml.etree import ElementTree
 import pytest
 
 from kernel.clock import ManualClock
-from kernel.keys import ROTATION
+from kernel.keys import ROTATION, SCHEDULE, STORE
 from orchestrator.app import create_app
+from schedules import store
 from tests.orchestrator.helpers import T0, save, small_event
 
 PUBLIC = "https://pasar.example.id"
@@ -98,6 +99,20 @@ async def test_an_unchanged_page_answers_304_until_the_show_moves(client) -> Non
     same = await client.get("/pasar", params={"q": "KOPI"},
                             headers={"If-None-Match": listing.headers["ETag"]})  # fmt: skip
     assert same.status == 304
+
+
+async def test_an_edited_schedule_is_a_new_catalogue_and_a_new_tag(client) -> None:
+    """A product renamed in the store: after the feed's reload /pasar shows it, tag moved."""
+    app = client.server.app
+    first = await client.get("/pasar")
+    tag, product = first.headers["ETag"], small_event().products[2]
+    assert product.name in await first.text()
+    await app[STORE].run(store.upsert_product, replace(product, name="Kopi Luwak Baru"))
+    await app[SCHEDULE].reload()
+    edited = await client.get("/pasar", headers={"If-None-Match": tag})
+    assert edited.status == 200 and edited.headers["ETag"] != tag
+    page = await edited.text()
+    assert "Kopi Luwak Baru" in page and product.name not in page
 
 
 async def test_the_sitemap_lists_absolute_public_addresses(client) -> None:
