@@ -128,7 +128,7 @@ async def _publish_loop(pipe: Connection, interval: float, change) -> None:
         await change()
     sampler.cancel()
     lags.sort()
-    pipe.send(("done", ticks, _percentile(lags, 99), _percentile(lags, 100)))
+    pipe.send(("done", ticks, percentile_ms(lags, 99), percentile_ms(lags, 100)))
     await asyncio.to_thread(pipe.recv)
 
 

@@ -33,9 +33,14 @@ class PhotoView:
 def photo_view(product: Product, category: str, size: str) -> PhotoView:
     """The photo of ``product`` at ``size`` (``card``, ``phone``, ``thumb``), or its tile."""
     pid = product.photo_id
-    return PhotoView(photo_url(pid, size) if pid else None, SIZES[size],
-                     f"Foto {product.name}", initials(product.name),
-                     tone(category or product.vendor_id), share_url(pid) if pid else None)  # fmt: skip
+    return PhotoView(
+        url=photo_url(pid, size) if pid else None,
+        side=SIZES[size],
+        alt=f"Foto {product.name}",
+        initials=initials(product.name),
+        tone=tone(category or product.vendor_id),
+        share=share_url(pid) if pid else None,
+    )
 
 
 _WORD = re.compile(r"[^\W_]+")
