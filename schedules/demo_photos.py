@@ -70,6 +70,8 @@ async def make_in_background(app: web.Application, stop: threading.Event) -> Non
     log.info("Making %d example photos in the background", len(references))
     # Not the store's writer thread: orders and host actions must not wait for photos.
     ids = await asyncio.to_thread(make_photos, references, EXAMPLE_EVENT.parent, photos, stop)
+    if stop.is_set():
+        return  # shutting down: the next start finds these stored and fills them in
     changed = await the_store.run(fill_photo_ids, ids)
     log.info("Example photos ready: %d products", changed)
     await app[SCHEDULE].reload()
@@ -80,11 +82,11 @@ async def background_ctx(app: web.Application) -> AsyncIterator[None]:
     stop = threading.Event()
     task = asyncio.create_task(make_in_background(app, stop), name="demo-photos")
     yield
+    # Not cancelled: a cancelled task leaves its thread running, and that thread could
+    # write a photo after the app (and a test's data folder) is gone. Stopping between
+    # two photos takes one photo's time at most.
     stop.set()
-    task.cancel()
     try:
         await task
-    except asyncio.CancelledError:
-        pass
     except Exception:
         log.exception("Example photos failed; the pages keep the tiles")
