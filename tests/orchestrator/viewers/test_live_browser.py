@@ -42,8 +42,8 @@ def _event(start: datetime):
 async def served(settings):
     """The real app on a loopback port, driven by a manual clock; yields (url, app, clock).
 
-    The show began two minutes ago by the wall clock too: the hub stamps its messages
-    with the wall clock, and the page counts down on that.
+    The show began two minutes ago by the wall clock too, so the page's own clock and
+    the app's (which stamps the hub's messages) tell the same countdown.
     """
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=2)
     save(settings.db, _event(start))
