@@ -82,6 +82,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     app[LOGIN_LIMITER] = LoginLimiter()
     app.router.add_get("/metrics", metrics.metrics)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/favicon.ico", favicon)
     for room in ROOMS:
         app.router.add_static(f"/static/{room.name}", room / "static", append_version=False)
     app.cleanup_ctx.append(store_ctx)
@@ -121,6 +122,15 @@ async def store_ctx(app: web.Application) -> AsyncIterator[None]:
     app[SESSIONS] = SessionBook(await the_store.run(sessions.load_sessions, datetime.now(UTC)))
     yield
     the_store.close()
+
+
+FAVICON = Path(__file__).resolve().parents[1] / "schedules" / "static" / "favicon.svg"
+
+
+async def favicon(request: web.Request) -> web.StreamResponse:
+    """The browser's own ``/favicon.ico`` request: our SVG icon, not a 404 in the console."""
+    headers = {"Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400"}
+    return web.FileResponse(FAVICON, headers=headers)
 
 
 async def healthz(request: web.Request) -> web.Response:

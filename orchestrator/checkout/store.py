@@ -16,6 +16,7 @@ from kernel.errors import Conflict, NotFound
 from kernel.times import parse_utc, utc_iso
 from orchestrator.checkout.model import (
     CLAIMED,
+    PICKUP,
     TRANSFER,
     UNPAID,
     WEB,
@@ -90,15 +91,43 @@ def _buyer(db: Database, row: tuple) -> Buyer:
     return Buyer(row[0], row[1], details, authors)
 
 
-def save_details(db: Database, buyer_id: int, details: Details, now: datetime) -> None:
-    """Store what the buyer typed (the form checked it already)."""
+def save_details(db: Database, buyer_id: int, details: Details, now: datetime) -> int:
+    """Store what the buyer typed (the form checked it already).
+
+    A new destination voids the shipping of their unpaid parcels: a vendor's quote priced
+    the old address, and the buyer's next page prices each again (from the table, or the
+    vendor quotes anew). Returns how many parcels lost their shipping.
+    """
     values = asdict(details)
     sets = ", ".join(f"{k} = ?" for k in values)
+    stamp = utc_iso(now)
     with db.atomic():
-        db.execute(
-            f"UPDATE buyers SET {sets}, updated_utc = ? WHERE id = ?",
-            [*values.values(), utc_iso(now), buyer_id],
-        )
+        row = db.execute(
+            f"SELECT {', '.join(DETAIL_COLUMNS)} FROM buyers WHERE id = ?", [buyer_id]
+        ).fetchone()
+        db.execute(f"UPDATE buyers SET {sets}, updated_utc = ? WHERE id = ?",
+                   [*values.values(), stamp, buyer_id])  # fmt: skip
+        if row is None or destination(details_from_row(row)) == destination(details):
+            return 0
+        voided = db.execute(
+            "UPDATE parcels SET shipping_idr = NULL, total_idr = items_idr, updated_utc = ?"
+            " WHERE buyer_id = ? AND status = ? AND shipping_idr IS NOT NULL RETURNING id",
+            [stamp, buyer_id, UNPAID],
+        ).fetchall()
+        for (parcel_id,) in voided:
+            record_event(db, parcel_id, stamp, BUYER_BY, "destination", UNPAID, UNPAID,
+                         "alamat tujuan berubah: ongkir dihitung ulang")  # fmt: skip
+    return len(voided)
+
+
+def destination(details: Details) -> tuple[str, ...]:
+    """Where a parcel goes, as far as its shipping price depends on it: the regency at
+    home (the shipping table's finest column), the whole address abroad (a quote)."""
+    if details.delivery == PICKUP:
+        return (PICKUP,)
+    if details.abroad:
+        return ("abroad", details.country.strip().lower(), " ".join(details.street.split()))
+    return (details.delivery, details.province, details.regency)
 
 
 def web_author(buyer_id: int) -> str:

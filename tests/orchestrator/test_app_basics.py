@@ -24,6 +24,13 @@ async def test_healthz_answers_json(client):
     assert body["status"] == "ok" and body["revision"] == 1
 
 
+async def test_the_browsers_favicon_request_gets_the_icon(client):
+    """/favicon.ico, asked by every browser on its own, is the SVG icon for anyone."""
+    resp = await client.get("/favicon.ico")
+    assert resp.status == 200 and resp.content_type == "image/svg+xml"
+    assert (await resp.read()).lstrip().startswith(b"<svg")
+
+
 async def test_metrics_are_prometheus_text(client):
     """/metrics lists uptime and each channel's on-air gauge."""
     text = await (await client.get("/metrics")).text()

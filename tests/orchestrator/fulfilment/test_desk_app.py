@@ -321,3 +321,32 @@ async def test_an_open_desk_goes_blank_when_its_link_is_reissued(client):
     after = await read_event(resp)
     assert after == {"html": "", "total": 0, "revoked": True}
     resp.close()
+
+
+async def test_a_new_destination_voids_the_quote(client):
+    """A buyer abroad who moves the parcel to another country after the quote waits for a
+    new one (the old price is gone everywhere); a new street at home keeps the tariff."""
+    abroad = {**ADDRESS, "country": "Malaysia", "street": "Jalan Ampang 1, Kuala Lumpur",
+              "province": "", "regency": "", "district": "", "postal_code": ""}  # fmt: skip
+    b = await buyer(client, "a1", 1, address=abroad, pay=None)
+    assert (await act(client, "v0", b.parcel_id, "quote", "unpaid", quote="150000")).status == 303
+    assert "Rp 230.000" in await (await b.browser.get("/bayar")).text()
+    moved = {**abroad, "country": "Singapura", "street": "1 Orchard Road, Singapore",
+             "csrf_token": b.csrf}  # fmt: skip
+    assert (await b.browser.post("/bayar/data", data=moved, allow_redirects=False)).status == 303
+    page = await (await b.browser.get("/bayar")).text()
+    assert "Rp 230.000" not in page and "penawaran penjual" in page
+    assert "Saya sudah bayar" not in page
+    assert "Tawarkan ongkir" in await (await client.get(desk_url(client))).text()
+    kinds = [e[1] for e in await events_of(client, b.parcel_id)]
+    assert "destination" in kinds
+
+    home = await buyer(client, "a2", 3, pay=None)  # Jember, priced by the table
+    before = await (await home.browser.get("/bayar")).text()
+    assert "Rp 88.000" in before
+    street = {**ADDRESS, "street": "Jl. Kalimantan 99", "csrf_token": home.csrf}
+    assert (
+        await home.browser.post("/bayar/data", data=street, allow_redirects=False)
+    ).status == 303
+    assert "Rp 88.000" in await (await home.browser.get("/bayar")).text()
+    assert "destination" not in [e[1] for e in await events_of(client, home.parcel_id)]
