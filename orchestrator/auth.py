@@ -32,7 +32,8 @@ from orchestrator.origins import client_address, is_https, same_origin
 COOKIE = "pasar_session"
 ORGANISER, HOST = "organiser", "host"
 
-# Longest prefix first; a path that matches none needs a host or organiser login.
+# Public pages: the path itself or anything under it ("/o/" anything under it only); a
+# path that matches none needs a host or organiser login.
 _PUBLIC = ("/healthz", "/metrics", "/o/", "/overlay/", "/static/", "/webhooks/", "/login",
            "/logout", "/v/", "/favicon.ico", "/qr/", "/bayar", "/api/wilayah",
            "/jadwal", "/foto/", "/pasar", "/sitemap.xml", "/live")  # fmt: skip
@@ -89,11 +90,20 @@ def rotate_tokens(db: Database) -> tuple[str, str]:
 
 def required_roles(path: str) -> set[str] | None:
     """Say who may open ``path``; ``None`` means anyone."""
-    if path == "/" or not path.startswith(_PUBLIC):
+    if not _is_public(path):
         if path.startswith(_ORGANISER_ONLY):
             return {ORGANISER}
         return {ORGANISER, HOST}
     return None
+
+
+def _is_public(path: str) -> bool:
+    """A public page, or under one: ``/pasar`` and ``/pasar/v1``, never ``/pasarku``
+    (a later private page must not turn public because its name starts like one)."""
+    for prefix in _PUBLIC:
+        if path == prefix or path.startswith(prefix if prefix.endswith("/") else prefix + "/"):
+            return True
+    return False
 
 
 def _trusted(request: web.Request) -> frozenset[str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from orchestrator.app import create_app
+from orchestrator.auth import required_roles
 from orchestrator.settings import SettingsError, load_settings
 from tests.conftest import login
 from tests.orchestrator.helpers import save, small_event
@@ -64,6 +65,19 @@ async def test_host_cannot_open_the_editor(client):
     """The editor is for organisers: a host session gets 403."""
     await login(client, "host")
     assert (await client.get("/editor")).status == 403
+
+
+@pytest.mark.parametrize(
+    ("path", "public"),
+    [("/pasar", True), ("/pasar/v1", True), ("/pasarku", False), ("/live/utama", True),
+     ("/livestream", False), ("/jadwal/slot/a.ics", True), ("/jadwalku", False),
+     ("/bayar/data", True), ("/bayaran", False), ("/o/K01", True), ("/o", False),
+     ("/favicon.ico", True), ("/", False), ("/orders/paket", False)],
+)  # fmt: skip
+def test_public_pages_are_their_path_or_under_it(path: str, public: bool):
+    """A public name covers itself and what is under it, never a longer name: a new private
+    page called /pasarku or /livestream is not public by accident."""
+    assert (required_roles(path) is None) is public
 
 
 def test_flags_beat_environment_beat_config(tmp_path: Path):
