@@ -24,6 +24,11 @@ def _lines(app: web.Application) -> Iterator[str]:
     hub = app.get(HUB)
     if hub is not None:
         yield from _gauge("pasar_overlay_pages", "Connected overlay pages", len(hub.pages()))
+        yield from _gauge("pasar_overlay_dropped_total", "Sockets dropped as too slow", hub.dropped)
+        yield "# HELP pasar_live_viewers Open live-page sockets of the channel"
+        yield "# TYPE pasar_live_viewers gauge"
+        for channel, count in hub.viewers().items():
+            yield f'pasar_live_viewers{{channel="{channel}"}} {count}'
     clicks = app.get(CLICK_LOG)
     if clicks is not None:
         yield from _gauge("pasar_clicks_written_total", "Order-link clicks stored", clicks.written)

@@ -235,6 +235,11 @@ class Hub:
         """Every connected page, by channel then age."""
         return sorted(self._pages.values(), key=lambda p: (p.channel, p.since))
 
+    def viewers(self) -> dict[str, int]:
+        """Open live-page sockets per channel (the viewers' topics; OBS pages not counted)."""
+        live = sorted(k for k in self._topics if k.startswith(LIVE_PREFIX))
+        return {key.removeprefix(LIVE_PREFIX): len(self._topics[key].conns) for key in live}
+
     def reload(self, channel: str | None = None) -> int:
         """Tell pages (of one channel, or all) to reload; return how many were told."""
         conns = [c for c, p in self._pages.items() if channel in (None, p.channel)]

@@ -172,3 +172,12 @@ async def test_viewers_are_stamped_with_the_service_clock(client, clock) -> None
         update = json.loads(await asyncio.wait_for(socket.recv(), 5))
         assert update["type"] == "update"
         assert update["now"] == int(expected + 180_000)
+
+
+async def test_metrics_count_live_viewers_per_channel(client) -> None:
+    """/metrics says how many live pages are open on each channel, OBS pages apart."""
+    async with connect(_ws(client), origin=None) as one, connect(_ws(client), origin=None) as two:
+        await _next_state(one), await _next_state(two)
+        text = await (await client.get("/metrics")).text()
+        assert 'pasar_live_viewers{channel="utama"} 2' in text
+        assert "pasar_overlay_pages 0" in text
