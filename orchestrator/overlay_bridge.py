@@ -171,9 +171,11 @@ async def overlay_action(request: web.Request) -> web.Response:
 
 
 async def overlay_pages(request: web.Request) -> web.Response:
-    """List the overlay pages connected now (OBS sources and browsers)."""
+    """List the overlay pages connected now (OBS sources and browsers), and how many
+    viewers have each channel's live page open."""
     hub = request.config_dict[HUB]
-    return web.json_response({"pages": [p.as_dict() for p in hub.pages()]})
+    return web.json_response({"pages": [p.as_dict() for p in hub.pages()],
+                              "viewers": hub.viewers()})  # fmt: skip
 
 
 async def overlay_reload(request: web.Request) -> web.Response:

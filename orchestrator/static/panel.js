@@ -157,12 +157,17 @@ function overlayAct(channel, action, node) {
 async function refreshPages() {
   const resp = await fetch("/api/overlay/pages");
   if (!resp.ok) return;
-  const { pages } = await resp.json();
+  const { pages, viewers } = await resp.json();
   const stale = pages.filter((p) => p.stale).length;
   const summary = document.getElementById("pages-summary");
   summary.textContent = pages.length
     ? pages.map((p) => `${p.channel} (${p.layout})`).join(", ") + (stale ? ` · ${stale} versi lama` : "")
     : "Belum ada halaman overlay yang terhubung (tambahkan sebagai Browser Source di OBS).";
+  const watching = Object.entries(viewers || {});
+  document.getElementById("viewers-summary").textContent = watching.length
+    ? "Penonton halaman /live (live page viewers): "
+      + watching.map(([channel, n]) => `${channel} ${n.toLocaleString("id-ID")}`).join(", ")
+    : "Belum ada penonton di halaman /live (no live page viewers yet).";
 }
 
 document.getElementById("reload-pages").addEventListener("click", async () => {

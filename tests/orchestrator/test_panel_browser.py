@@ -38,6 +38,9 @@ async def test_host_presses_next_and_the_countdown_changes(base_url, chromium):
         await page.goto(f"{base_url}/login?token=host-token&next=/")
         card = page.locator(".channel").first
         await expect(card.locator(".ch-vendor")).to_have_text("Penjual 0")
+        await expect(page.locator("#viewers-summary")).to_have_text(
+            "Penonton halaman /live (live page viewers): utama 0"
+        )
         await expect(card.locator(".ch-countdown")).to_have_text(re.compile(r"0[78]:\d\d"))
         await page.keyboard.press("n")
         await expect(card.locator(".ch-vendor")).to_have_text("Penjual 1", timeout=1000)

@@ -18,6 +18,7 @@ from orchestrator.app import create_app
 from orchestrator.orders.model import ChatMessage
 from overlays.hub import Hub
 from overlays.live_state import embed_url, stock_label, viewer_state
+from tests.conftest import login
 from tests.orchestrator.helpers import T0, save, small_event
 
 PHONE = "+628123000000"  # every vendor's WhatsApp in small_event
@@ -181,3 +182,12 @@ async def test_metrics_count_live_viewers_per_channel(client) -> None:
         text = await (await client.get("/metrics")).text()
         assert 'pasar_live_viewers{channel="utama"} 2' in text
         assert "pasar_overlay_pages 0" in text
+
+
+async def test_the_host_sees_how_many_watch_the_live_page(client) -> None:
+    """The panel's overlay list says how many viewers each channel's live page has."""
+    await login(client, "host")
+    async with connect(_ws(client), origin=None) as viewer:
+        await _next_state(viewer)
+        listed = await (await client.get("/api/overlay/pages")).json()
+        assert listed == {"pages": [], "viewers": {"utama": 1}}
