@@ -29,11 +29,14 @@ class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.forms: list[DeskForm] = []
+        self.events = ""  # the live feed the page's script follows (its data-events)
         self._form: DeskForm | None = None
         self._select = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
+        if not self.events and a.get("data-events"):
+            self.events = a["data-events"]
         if tag == "form":
             found = _ACTION.fullmatch(a.get("action", ""))
             if found and a.get("method", "").lower() == "post":
@@ -58,7 +61,16 @@ class _Reader(HTMLParser):
 
 def read_desk(html: str) -> list[DeskForm]:
     """Every parcel action form on a desk page, in the page's order."""
+    return _read(html).forms
+
+
+def desk_feed(html: str) -> str:
+    """The live feed a desk page follows (its ``data-events``; empty when it names none)."""
+    return _read(html).events
+
+
+def _read(html: str) -> _Reader:
     reader = _Reader()
     reader.feed(html)
     reader.close()
-    return reader.forms
+    return reader

@@ -1,7 +1,7 @@
 """Simulated vendors at work: over real HTTP against the running service, on the clock.
 
-Each vendor is a browser of its own that follows its desk's live feed
-(``/v/<token>/events``, as the page's script does: no polling); after a change it waits
+Each vendor is a browser of its own that opens its desk and follows the live feed the
+page names (its ``data-events``, as the page's script does: no polling); after a change it waits
 its seeded delay on the clock, then opens each group of the desk and posts every action
 it means to do with the page's CSRF token and our Origin, as a browser does. The
 decisions are ``vendors``; this module only waits on the clock and talks HTTP.
@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import aiohttp
 
 from . import vendors
-from .desk_pages import DeskForm, read_desk
+from .desk_pages import DeskForm, desk_feed, read_desk
 from .vendors import VendorRecord
 
 log = logging.getLogger(__name__)
@@ -73,10 +73,20 @@ class VendorDesks:
     async def _follow(
         http: aiohttp.ClientSession, token: str, changed: asyncio.Event, record: VendorRecord
     ) -> None:
-        """Read the desk's Server-Sent Events; each update says the desk changed."""
+        """Read the desk's Server-Sent Events; each update says the desk changed.
+
+        The feed is the one the desk page names: the vendor's orders list has a feed of
+        its own, which a desk never follows.
+        """
         while True:
             try:
-                async with http.get(f"/v/{token}/events", timeout=aiohttp.ClientTimeout()) as r:
+                async with http.get(f"/v/{token}") as page:
+                    page.raise_for_status()
+                    feed = desk_feed(await page.text())
+                if not feed:
+                    record.errors.append("feed: the desk names no live feed")
+                    return
+                async with http.get(feed, timeout=aiohttp.ClientTimeout()) as r:
                     r.raise_for_status()
                     async for line in r.content:
                         if line.startswith(b"data:"):

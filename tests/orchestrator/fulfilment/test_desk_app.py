@@ -6,6 +6,7 @@ import re
 
 from kernel.keys import ORDER_DESK, STORE
 from orchestrator.platforms import resources
+from orchestrator.sandbox.desk_pages import desk_feed
 from tests.conftest import login
 from tests.orchestrator.checkout.conftest import ADDRESS
 from tests.orchestrator.fulfilment.conftest import PNG, act, buyer, desk_url
@@ -320,4 +321,16 @@ async def test_an_open_desk_goes_blank_when_its_link_is_reissued(client):
     await client.post("/orders/vendor-links/v0/reissue", data={"csrf_token": csrf})
     after = await read_event(resp)
     assert after == {"html": "", "total": 0, "revoked": True}
+    resp.close()
+
+
+async def test_a_simulated_vendor_finds_the_desks_own_feed_on_the_page(client):
+    """The stdlib reader of the simulated vendors reads the desk's feed off the real page:
+    the parcels' feed, not the orders list's (which moves on every order)."""
+    url = desk_url(client)
+    page = await (await client.get(url)).text()
+    feed = desk_feed(page)
+    assert feed.startswith(url + "/paket/events?")
+    resp = await client.get(feed)
+    assert resp.status == 200 and "total" in await read_event(resp)
     resp.close()
