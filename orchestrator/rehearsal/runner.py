@@ -58,10 +58,7 @@ class Options:
     audience: float = 0.5
     seed: int = 1
     buyers: float = 0.3  # of the viewers who claim, the share who check out (and maybe pay)
-    # Simulated vendors working their desks. Off by default: on the shipped example at
-    # 600x their 73 live desks redraw at each day's first hold expiries and starve the
-    # audience of the day's first slots (see the README's Rehearsal section).
-    vendors: bool = False
+    vendors: bool = True  # simulated vendors working their desks over HTTP
     lead_minutes: float = 15.0
     workdir: Path | None = None
     browser: str = "auto"  # "auto": Chromium when installed, else websockets clients
