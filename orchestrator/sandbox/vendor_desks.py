@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import aiohttp
 
 from . import vendors
-from .desk_pages import DeskForm, desk_feed, read_desk
+from .desk_pages import DeskForm, DeskPage, desk_feed, read_page
 from .vendors import VendorRecord
 
 log = logging.getLogger(__name__)
@@ -98,19 +98,32 @@ class VendorDesks:
     async def _work(
         self, http: aiohttp.ClientSession, token: str, record: VendorRecord, rng: random.Random
     ) -> None:
-        """Open each group with work and do its action to every parcel there."""
+        """Open the desk, then each group its counts say has work; act on every parcel there.
+
+        A glance at the counts first, as a person does: most visits find nothing to do,
+        and each page drawn costs the service queries and a render.
+        """
+        counts = (await self._open(http, token, "")).counts
         for group, action in GROUPS:
             tried: set[int] = set()
             for _ in range(MAX_ROUNDS):
-                async with http.get(f"/v/{token}", params={"kelompok": group}) as response:
-                    response.raise_for_status()
-                    forms = [f for f in read_desk(await response.text())
-                             if f.action == action and f.parcel_id not in tried]  # fmt: skip
+                if not counts.get(group):
+                    break
+                page = await self._open(http, token, group)
+                counts = page.counts
+                forms = [f for f in page.forms if f.action == action and f.parcel_id not in tried]
                 if not forms:
                     break
                 for form in forms:
                     tried.add(form.parcel_id)
                     await self._act(http, form, record, rng)
+
+    @staticmethod
+    async def _open(http: aiohttp.ClientSession, token: str, group: str) -> DeskPage:
+        params = {"kelompok": group} if group else None
+        async with http.get(f"/v/{token}", params=params) as response:
+            response.raise_for_status()
+            return read_page(await response.text())
 
     async def _act(
         self, http: aiohttp.ClientSession, form: DeskForm, record: VendorRecord,

@@ -6,7 +6,7 @@ import re
 
 from kernel.keys import ORDER_DESK, STORE
 from orchestrator.platforms import resources
-from orchestrator.sandbox.desk_pages import desk_feed
+from orchestrator.sandbox.desk_pages import desk_feed, read_page
 from tests.conftest import login
 from tests.orchestrator.checkout.conftest import ADDRESS
 from tests.orchestrator.fulfilment.conftest import PNG, act, buyer, desk_url
@@ -334,3 +334,12 @@ async def test_a_simulated_vendor_finds_the_desks_own_feed_on_the_page(client):
     resp = await client.get(feed)
     assert resp.status == 200 and "total" in await read_event(resp)
     resp.close()
+
+
+async def test_a_simulated_vendor_reads_the_real_desks_counts(client):
+    """The counts a simulated vendor glances at are the desk's: one paid parcel to confirm."""
+    await buyer(client, "a1", 1)
+    await buyer(client, "a2", 10, order="K02 1")  # v1's: not on v0's desk
+    page = read_page(await (await client.get(desk_url(client))).text())
+    assert page.counts["confirm"] == 1 and page.counts["pack"] == page.counts["ship"] == 0
+    assert [f.action for f in page.forms if f.action == "confirm"] == ["confirm"]
