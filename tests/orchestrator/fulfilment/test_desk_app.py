@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from kernel.keys import ORDER_DESK, STORE
+from kernel.keys import ORDER_DESK, PUBLISHER, STORE
+from orchestrator.checkout.service import VENDOR_TOPIC
 from orchestrator.platforms import resources
 from orchestrator.sandbox.desk_pages import desk_feed, read_page
 from tests.conftest import login
@@ -343,3 +344,18 @@ async def test_a_simulated_vendor_reads_the_real_desks_counts(client):
     page = read_page(await (await client.get(desk_url(client))).text())
     assert page.counts["confirm"] == 1 and page.counts["pack"] == page.counts["ship"] == 0
     assert [f.action for f in page.forms if f.action == "confirm"] == ["confirm"]
+
+
+async def test_an_open_desk_queues_none_of_the_markets_other_news(client):
+    """A desk's live feed holds no message of other vendors or topics in its queue: behind
+    a market's chat orders its own news waited for days (the 600x rehearsal)."""
+    publisher = client.app[PUBLISHER]
+    resp = await client.get(desk_url(client) + "/paket/events")
+    await read_event(resp)
+    for i in range(5000):
+        publisher.publish("orders", "utama", {"created": [i]})
+        publisher.publish(VENDOR_TOPIC, "v1", None)  # another vendor's desk
+    assert publisher.queued == 0
+    await buyer(client, "a1", 1)
+    assert (await read_event(resp))["total"] == 1
+    resp.close()

@@ -74,9 +74,10 @@ def test_the_desk_reader_finds_action_forms_with_fields_and_couriers():
 COUNTS = """
 <div class="desk" data-events="/v/tok/paket/events?kelompok=&amp;hal=1">
 <nav class="counts">
- <a href="/v/tok?kelompok=confirm" class="count count-confirm" data-group="confirm"><strong>3</strong>
-  Konfirmasi</a>
- <a href="/v/tok?kelompok=pack" class="count count-pack" data-group="pack"><strong>0</strong> Kemas</a>
+ <a href="/v/tok?kelompok=confirm" class="count count-confirm" data-group="confirm">
+  <strong>3</strong> Konfirmasi</a>
+ <a href="/v/tok?kelompok=pack" class="count count-pack" data-group="pack"><strong>0</strong>
+  Kemas</a>
  <a href="/v/tok?kelompok=ship" class="button" data-group="ship"><strong>9</strong> not a count</a>
 </nav>
 <h2>Konfirmasi <span class="badge">3</span></h2></div>
