@@ -127,7 +127,9 @@ async def rehearse(
         db=db_path, port=sock.getsockname()[1], overlay_port=0, platforms=True, demo=False,
         audience_rate=options.audience, buyers=options.buyers, vendors_sim=options.vendors,
         organiser_token="rehearsal-org", host_token="rehearsal-host",
-        extra={"rehearsal": True},
+        # The example's photos are drawn once on a demo's first start, not during a show:
+        # drawing 212 of them here held the CPU through the first days' slots.
+        demo_photos=False, extra={"rehearsal": True},
     )  # fmt: skip
     app = app_factory(settings, clock)
     runner = web.AppRunner(app, handle_signals=False, access_log=None)
