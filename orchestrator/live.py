@@ -39,7 +39,8 @@ async def event_stream(
     await response.prepare(request)
     loop = asyncio.get_running_loop()
     with contextlib.suppress(ConnectionResetError):  # the browser left
-        async with publisher.subscribe() as queue:
+        # Only the feed's own news is queued: the others would wait in line before it.
+        async with publisher.subscribe(lambda m: m.topic == CLOSING or wanted(m)) as queue:
             await _send(response, event, await make())
             sent = loop.time()
             while True:
@@ -50,8 +51,6 @@ async def event_stream(
                     continue
                 if message.topic == CLOSING:
                     break
-                if not wanted(message):
-                    continue
                 await asyncio.sleep(max(0.0, sent + min_gap - loop.time()))
                 if _drain(queue):
                     break

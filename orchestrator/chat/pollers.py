@@ -191,10 +191,10 @@ class ChatPollers:
 
     async def follow(self, publisher: Publisher) -> None:
         """Listen to ``platform`` messages for as long as the app runs."""
-        async with publisher.subscribe() as queue:
+        async with publisher.subscribe(lambda m: m.topic == PLATFORM_TOPIC) as queue:
             while True:
                 message = await queue.get()
-                if message.topic == PLATFORM_TOPIC and isinstance(message.data, Mapping):
+                if isinstance(message.data, Mapping):
                     self.on_platform(message.channel, message.data)
 
     def status(self, channel: str) -> dict[str, Any]:

@@ -392,10 +392,14 @@ def _summary(outcome: writes.Outcome, channel: str) -> dict:
     def ids(orders: list[Order]) -> list[int]:
         return [o.id for o in orders if o.channel == channel]
 
+    moved = (outcome.created, outcome.cancelled, outcome.promoted, outcome.updated,
+             outcome.expired)  # fmt: skip
     return {
         "created": ids(outcome.created),
         "cancelled": ids(outcome.cancelled),
         "promoted": ids(outcome.promoted),
         "updated": ids(outcome.updated),
         "expired": ids(outcome.expired),
+        # whose orders moved: a vendor's own page redraws for theirs only
+        "vendors": sorted({o.vendor_id for group in moved for o in group if o.channel == channel}),
     }

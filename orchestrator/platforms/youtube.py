@@ -42,6 +42,8 @@ SCOPES = ["https://www.googleapis.com/auth/youtube.force-ssl"]
 BROADCAST_PARTS = "id,snippet,status,contentDetails"
 STREAM_PARTS = "id,snippet,cdn,status"
 CHAT_PARTS = "id,snippet,authorDetails"
+# A chat scan for our own message stops at messages this much newer than its start.
+CHAT_SCAN_SLACK = timedelta(minutes=1)
 Build = Callable[[Any], Any]
 
 
@@ -390,8 +392,14 @@ class YouTube:
     async def find_chat_message(
         self, live_chat_id: str, text: str, since: datetime
     ) -> dict[str, Any] | None:
-        """Find our own message ``text`` posted after ``since`` (resuming the last scan)."""
+        """Find our own message ``text`` posted after ``since`` (resuming the last scan).
+
+        The scan ends at messages published after it began (with ``CHAT_SCAN_SLACK`` for
+        the clocks): ours was sent before, and a busy live chat always has a next page,
+        so chasing its tail could last as long as the chat.
+        """
         token = self._chat_scan.get(live_chat_id)
+        until = self.clock.now() + CHAT_SCAN_SLACK
         while True:
             page = await self.list_chat(live_chat_id, token)
             for item in page.items:
@@ -400,6 +408,9 @@ class YouTube:
             if not page.items or not page.next_page_token:
                 return None
             token = self._chat_scan[live_chat_id] = page.next_page_token
+            last = _parse_time((page.items[-1].get("snippet") or {}).get("publishedAt"))
+            if last is not None and last > until:
+                return None
 
 
 def _is_own_message(item: dict[str, Any], text: str, since: datetime) -> bool:

@@ -35,8 +35,9 @@ def add_parser(sub) -> None:
         help="bagian penonton yang memesan lalu ke pembayaran, 0..1 (0.3)",
     )  # fmt: skip
     parser.add_argument(
-        "--vendors", action="store_true",
-        help="penjual simulasi mengonfirmasi, mengemas dan mengirim paket (simulated vendors)",
+        "--vendors", action=argparse.BooleanOptionalAction, default=True,
+        help="penjual simulasi mengonfirmasi, mengemas dan mengirim paket; --no-vendors"
+        " tanpa mereka (simulated vendors, on by default)",
     )  # fmt: skip
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, help="folder laporan (default reports/...)")

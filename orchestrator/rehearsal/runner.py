@@ -58,10 +58,7 @@ class Options:
     audience: float = 0.5
     seed: int = 1
     buyers: float = 0.3  # of the viewers who claim, the share who check out (and maybe pay)
-    # Simulated vendors working their desks. Off by default: on the shipped example at
-    # 600x their 73 live desks redraw at each day's first hold expiries and starve the
-    # audience of the day's first slots (see the README's Rehearsal section).
-    vendors: bool = False
+    vendors: bool = True  # simulated vendors working their desks over HTTP
     lead_minutes: float = 15.0
     workdir: Path | None = None
     browser: str = "auto"  # "auto": Chromium when installed, else websockets clients
@@ -130,7 +127,9 @@ async def rehearse(
         db=db_path, port=sock.getsockname()[1], overlay_port=0, platforms=True, demo=False,
         audience_rate=options.audience, buyers=options.buyers, vendors_sim=options.vendors,
         organiser_token="rehearsal-org", host_token="rehearsal-host",
-        extra={"rehearsal": True},
+        # The example's photos are drawn once on a demo's first start, not during a show:
+        # drawing 212 of them here held the CPU through the first days' slots.
+        demo_photos=False, extra={"rehearsal": True},
     )  # fmt: skip
     app = app_factory(settings, clock)
     runner = web.AppRunner(app, handle_signals=False, access_log=None)

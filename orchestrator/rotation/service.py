@@ -75,6 +75,7 @@ class Rotation:
         # Every channel's actions, kept for a channel the schedule drops and brings back.
         self._actions: dict[str, list[Action]] = {}
         self._wake = asyncio.Event()
+        self._asked: datetime | None = None  # the moment the loop sleeps until
         self._tasks: list[asyncio.Task] = []
         self._saving: set[asyncio.Future] = set()
         self._unfollow: Callable[[], None] | None = None
@@ -114,7 +115,8 @@ class Rotation:
             cid: self.channels.get(cid) or ChannelRun(actions=self._actions.setdefault(cid, []))
             for cid in ids
         }
-        self._refresh(self.clock.now(), due=None)
+        now = self.clock.now()
+        self._refresh(now, due=self._overdue(now))
         self._wake.set()
         log.info("Schedule revision %d picked up", schedule.revision)
 
@@ -189,10 +191,19 @@ class Rotation:
     async def _run(self) -> None:
         due: datetime | None = None
         while True:
-            soonest = self._refresh(self.clock.now(), due)
+            soonest = self._asked = self._refresh(self.clock.now(), due)
             self._wake.clear()
             await self.clock.sleep_until(soonest, self._wake)
-            due = soonest if not self._wake.is_set() else None
+            due = self._overdue(self.clock.now())
+
+    def _overdue(self, now: datetime) -> datetime | None:
+        """The moment the loop asked to wake at, once it has passed (else None).
+
+        A change published after it is the one the loop was waiting for, whoever
+        refreshed first: a schedule coming in while a busy machine is late to wake the
+        timer must not make that lateness the rotation's (``Published.due``).
+        """
+        return self._asked if self._asked is not None and self._asked <= now else None
 
 
 _AIRED_TEXT = "Slot ini sudah tayang (already aired), jadi tidak bisa diubah atau dihapus."

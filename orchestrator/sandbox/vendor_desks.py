@@ -1,7 +1,7 @@
 """Simulated vendors at work: over real HTTP against the running service, on the clock.
 
-Each vendor is a browser of its own that follows its desk's live feed
-(``/v/<token>/events``, as the page's script does: no polling); after a change it waits
+Each vendor is a browser of its own that opens its desk and follows the live feed the
+page names (its ``data-events``, as the page's script does: no polling); after a change it waits
 its seeded delay on the clock, then opens each group of the desk and posts every action
 it means to do with the page's CSRF token and our Origin, as a browser does. The
 decisions are ``vendors``; this module only waits on the clock and talks HTTP.
@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import aiohttp
 
 from . import vendors
-from .desk_pages import DeskForm, read_desk
+from .desk_pages import DeskForm, DeskPage, desk_feed, read_page
 from .vendors import VendorRecord
 
 log = logging.getLogger(__name__)
@@ -73,10 +73,20 @@ class VendorDesks:
     async def _follow(
         http: aiohttp.ClientSession, token: str, changed: asyncio.Event, record: VendorRecord
     ) -> None:
-        """Read the desk's Server-Sent Events; each update says the desk changed."""
+        """Read the desk's Server-Sent Events; each update says the desk changed.
+
+        The feed is the one the desk page names: the vendor's orders list has a feed of
+        its own, which a desk never follows.
+        """
         while True:
             try:
-                async with http.get(f"/v/{token}/events", timeout=aiohttp.ClientTimeout()) as r:
+                async with http.get(f"/v/{token}") as page:
+                    page.raise_for_status()
+                    feed = desk_feed(await page.text())
+                if not feed:
+                    record.errors.append("feed: the desk names no live feed")
+                    return
+                async with http.get(feed, timeout=aiohttp.ClientTimeout()) as r:
                     r.raise_for_status()
                     async for line in r.content:
                         if line.startswith(b"data:"):
@@ -88,19 +98,32 @@ class VendorDesks:
     async def _work(
         self, http: aiohttp.ClientSession, token: str, record: VendorRecord, rng: random.Random
     ) -> None:
-        """Open each group with work and do its action to every parcel there."""
+        """Open the desk, then each group its counts say has work; act on every parcel there.
+
+        A glance at the counts first, as a person does: most visits find nothing to do,
+        and each page drawn costs the service queries and a render.
+        """
+        counts = (await self._open(http, token, "")).counts
         for group, action in GROUPS:
             tried: set[int] = set()
             for _ in range(MAX_ROUNDS):
-                async with http.get(f"/v/{token}", params={"kelompok": group}) as response:
-                    response.raise_for_status()
-                    forms = [f for f in read_desk(await response.text())
-                             if f.action == action and f.parcel_id not in tried]  # fmt: skip
+                if not counts.get(group):
+                    break
+                page = await self._open(http, token, group)
+                counts = page.counts
+                forms = [f for f in page.forms if f.action == action and f.parcel_id not in tried]
                 if not forms:
                     break
                 for form in forms:
                     tried.add(form.parcel_id)
                     await self._act(http, form, record, rng)
+
+    @staticmethod
+    async def _open(http: aiohttp.ClientSession, token: str, group: str) -> DeskPage:
+        params = {"kelompok": group} if group else None
+        async with http.get(f"/v/{token}", params=params) as response:
+            response.raise_for_status()
+            return read_page(await response.text())
 
     async def _act(
         self, http: aiohttp.ClientSession, form: DeskForm, record: VendorRecord,

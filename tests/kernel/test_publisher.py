@@ -55,3 +55,19 @@ async def test_subscribers_get_every_topic_in_order():
         ("orders", "kuliner", 2),
     ]
     assert publisher.subscribers == 0
+
+
+async def test_a_subscriber_that_accepts_few_queues_only_those():
+    """With ``accepts`` a subscriber's queue gets only what it says yes to; others still
+    get everything, in order."""
+    publisher = Publisher()
+    async with (
+        publisher.subscribe(lambda m: m.channel == "v1") as mine,
+        publisher.subscribe() as every,
+    ):
+        for i in range(1000):
+            publisher.publish("orders", "utama", i)
+        publisher.publish("checkout.vendor", "v1", "yours")
+        assert mine.qsize() == 1 and mine.get_nowait().data == "yours"
+        assert every.qsize() == 1001 and publisher.queued == 1001
+    assert publisher.queued == 0

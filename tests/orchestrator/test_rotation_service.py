@@ -15,6 +15,7 @@ from kernel.publisher import Publisher
 from orchestrator.rotation import records
 from orchestrator.rotation.service import TOPIC, Rotation
 from schedules import store
+from schedules.feed import TOPIC as SCHEDULE_TOPIC
 from schedules.feed import ScheduleFeed
 from tests.orchestrator.helpers import T0, small_event
 
@@ -64,6 +65,24 @@ async def test_publishes_when_the_first_slot_starts(db_path):
         assert message.topic == TOPIC
         assert message.data.state.slot.id == "utama-0"
         assert message.data.due == T0
+    finally:
+        await rotation.stop()
+        the_store.close()
+
+
+async def test_a_change_published_by_a_schedule_keeps_the_moment_it_was_due(db_path):
+    """A schedule arriving after the slot's start but before the late timer woke the loop
+    publishes the slot with the moment the loop slept until: the lateness is the timer's."""
+    clock = ManualClock(T0 - timedelta(minutes=1))
+    rotation, the_store, publisher = await start_rotation(db_path, clock)
+    try:
+        await until(lambda: clock.sleepers > 0)
+        async with publisher.subscribe(lambda m: m.topic == TOPIC) as queue:
+            clock.set(T0 + timedelta(seconds=8))  # the loop has not run yet
+            publisher.publish(SCHEDULE_TOPIC, "", rotation.feed.current())
+            message = await next_message(queue)
+        assert message.data.state.slot.id == "utama-0"
+        assert message.data.due == T0 and message.data.at == T0 + timedelta(seconds=8)
     finally:
         await rotation.stop()
         the_store.close()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
-from kernel.keys import ORDER_DESK, STORE
+from kernel.keys import ORDER_DESK, PUBLISHER, STORE
+from orchestrator.checkout.service import VENDOR_TOPIC
 from orchestrator.platforms import resources
+from orchestrator.sandbox.desk_pages import desk_feed, read_page
 from tests.conftest import login
 from tests.orchestrator.checkout.conftest import ADDRESS
 from tests.orchestrator.fulfilment.conftest import PNG, act, buyer, desk_url
@@ -350,3 +352,39 @@ async def test_a_new_destination_voids_the_quote(client):
     ).status == 303
     assert "Rp 88.000" in await (await home.browser.get("/bayar")).text()
     assert "destination" not in [e[1] for e in await events_of(client, home.parcel_id)]
+
+
+async def test_a_simulated_vendor_finds_the_desks_own_feed_on_the_page(client):
+    """The stdlib reader of the simulated vendors reads the desk's feed off the real page:
+    the parcels' feed, not the orders list's (which moves on every order)."""
+    url = desk_url(client)
+    page = await (await client.get(url)).text()
+    feed = desk_feed(page)
+    assert feed.startswith(url + "/paket/events?")
+    resp = await client.get(feed)
+    assert resp.status == 200 and "total" in await read_event(resp)
+    resp.close()
+
+
+async def test_a_simulated_vendor_reads_the_real_desks_counts(client):
+    """The counts a simulated vendor glances at are the desk's: one paid parcel to confirm."""
+    await buyer(client, "a1", 1)
+    await buyer(client, "a2", 10, order="K02 1")  # v1's: not on v0's desk
+    page = read_page(await (await client.get(desk_url(client))).text())
+    assert page.counts["confirm"] == 1 and page.counts["pack"] == page.counts["ship"] == 0
+    assert [f.action for f in page.forms if f.action == "confirm"] == ["confirm"]
+
+
+async def test_an_open_desk_queues_none_of_the_markets_other_news(client):
+    """A desk's live feed holds no message of other vendors or topics in its queue: behind
+    a market's chat orders its own news waited for days (the 600x rehearsal)."""
+    publisher = client.app[PUBLISHER]
+    resp = await client.get(desk_url(client) + "/paket/events")
+    await read_event(resp)
+    for i in range(5000):
+        publisher.publish("orders", "utama", {"created": [i]})
+        publisher.publish(VENDOR_TOPIC, "v1", None)  # another vendor's desk
+    assert publisher.queued == 0
+    await buyer(client, "a1", 1)
+    assert (await read_event(resp))["total"] == 1
+    resp.close()

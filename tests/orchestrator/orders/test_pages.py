@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 
-from kernel.keys import ORDER_DESK
+from kernel.keys import ORDER_DESK, PUBLISHER
+from orchestrator.orders.desk import TOPIC
 from tests.conftest import login
 from tests.orchestrator.orders.helpers import chat
 
@@ -127,6 +128,29 @@ async def test_live_feed_sends_a_snapshot_then_changes(client):
     second = await read_event(resp)
     assert second["orders"][0]["viewer"] == f"Eve {XSS}"  # raw text; the page uses textContent
     resp.close()
+
+
+async def test_a_vendors_feed_waits_for_their_own_orders(client):
+    """/v/<token>/events stays quiet on another vendor's order and redraws on its own."""
+    token = client.app[ORDER_DESK].vendor_links["v1"]  # Penjual 1 sells K02
+    resp = await client.get(f"/v/{token}/events")
+    assert (await read_event(resp))["count"] == 0
+    await client.app[ORDER_DESK].ingest([chat(1, "K01 1", "a1")])  # Penjual 0's
+    quiet = asyncio.ensure_future(read_event(resp))
+    done, _ = await asyncio.wait([quiet], timeout=0.5)  # the feed's gap is 0.1 s
+    assert not done, "the vendor's feed redrew for another vendor's order"
+    await client.app[ORDER_DESK].ingest([chat(2, "K02 2", "a2")])
+    own = await quiet
+    assert own["count"] == 1 and own["orders"][0]["code"] == "K02"
+    resp.close()
+
+
+async def test_order_news_names_the_vendors_whose_orders_moved(client):
+    """Each channel's orders message lists the vendors of the orders it reports."""
+    heard = []
+    client.app[PUBLISHER].listen(TOPIC, heard.append)
+    await client.app[ORDER_DESK].ingest([chat(1, "K01 1", "a1"), chat(2, "K02 2", "a2")])
+    assert [m.data["vendors"] for m in heard if m.data["created"]] == [["v0", "v1"]]
 
 
 async def read_event(resp) -> dict:

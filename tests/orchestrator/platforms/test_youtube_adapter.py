@@ -187,3 +187,30 @@ async def test_each_worker_thread_has_its_own_http(youtube: YouTube) -> None:
     services = youtube._services
     assert len(seen) > 1 and len(services) == len(seen)
     assert len({id(s._http) for s in services}) == len(services)
+
+
+async def test_a_scan_for_our_line_stops_at_the_live_end_of_a_busy_chat(
+    youtube: YouTube, zoom: Zoom, sandbox: Sandbox, clock: ManualClock
+) -> None:
+    """Looking for our own line ends at messages newer than the look began: a live chat
+    always has a next page, and one typed into faster than it is read was chased for
+    (simulated) days."""
+    broadcast = await live_show(youtube, zoom)
+    chat_id = broadcast["snippet"]["liveChatId"]
+    sandbox.add_chat_message(chat_id, "K01 2", display_name="Budi")  # older than the look
+    later = clock.now() + timedelta(minutes=2)
+    for i in range(2500):  # more than one page, all typed after the look began
+        sandbox.add_chat_message(chat_id, f"K01 {i}", published_at=later)
+    pages = []
+    list_chat = youtube.list_chat
+
+    async def counted(*args, **kwargs):
+        pages.append(args)
+        return await list_chat(*args, **kwargs)
+
+    youtube.list_chat = counted
+    assert await youtube.find_chat_message(chat_id, "Sekarang tayang", clock.now()) is None
+    assert len(pages) == 1
+    sent = await youtube.insert_chat(chat_id, "Sekarang tayang")  # resumes where it stopped
+    found = await youtube.find_chat_message(chat_id, "Sekarang tayang", clock.now())
+    assert found is not None and found["id"] == sent["id"]

@@ -11,6 +11,7 @@ from pathlib import Path
 from orchestrator.app import create_app
 from orchestrator.rehearsal import command
 from orchestrator.rehearsal.logfile import logging_to
+from orchestrator.rehearsal.runner import Options
 
 EVENT = Path(__file__).resolve().parent / "two-days.yaml"
 
@@ -46,3 +47,12 @@ def test_rehearse_prints_one_progress_line_and_logs_the_faults(tmp_path, capsys)
     assert warnings > 0 and "googleapiclient.http" in log
     assert f"{warnings} peringatan, lihat {tmp_path / 'report' / 'rehearsal.log'}" in text
     assert (tmp_path / "report" / "report.json").exists()
+
+
+def test_simulated_vendors_are_on_unless_turned_off():
+    """`rehearse` brings simulated vendors by default; `--no-vendors` leaves them out."""
+    parser = argparse.ArgumentParser()
+    command.add_parser(parser.add_subparsers(dest="command"))
+    assert parser.parse_args(["rehearse"]).vendors is True
+    assert parser.parse_args(["rehearse", "--no-vendors"]).vendors is False
+    assert Options().vendors is True

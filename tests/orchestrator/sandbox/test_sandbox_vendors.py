@@ -6,7 +6,7 @@ import random
 
 from orchestrator.fulfilment import rules
 from orchestrator.sandbox import vendors
-from orchestrator.sandbox.desk_pages import read_desk
+from orchestrator.sandbox.desk_pages import read_desk, read_page
 
 
 def test_every_resi_looks_like_its_couriers_usual_numbers():
@@ -69,3 +69,25 @@ def test_the_desk_reader_finds_action_forms_with_fields_and_couriers():
     assert [(f.parcel_id, f.action) for f in forms] == [(7, "confirm"), (8, "ship")]
     assert forms[0].fields == {"csrf_token": "abc", "status": "claimed"}
     assert forms[1].options == {"courier": ["jne", "pos"]}
+
+
+COUNTS = """
+<div class="desk" data-events="/v/tok/paket/events?kelompok=&amp;hal=1">
+<nav class="counts">
+ <a href="/v/tok?kelompok=confirm" class="count count-confirm" data-group="confirm">
+  <strong>3</strong> Konfirmasi</a>
+ <a href="/v/tok?kelompok=pack" class="count count-pack" data-group="pack"><strong>0</strong>
+  Kemas</a>
+ <a href="/v/tok?kelompok=ship" class="button" data-group="ship"><strong>9</strong> not a count</a>
+</nav>
+<h2>Konfirmasi <span class="badge">3</span></h2></div>
+"""
+
+
+def test_the_desk_reader_reads_the_counts_bar_and_the_live_feed():
+    """Counts come from the count links only, numbers in their <strong>; the feed from
+    data-events with its entities undone."""
+    page = read_page(COUNTS)
+    assert page.counts == {"confirm": 3, "pack": 0}
+    assert page.events == "/v/tok/paket/events?kelompok=&hal=1"
+    assert page.forms == []
