@@ -28,6 +28,10 @@ from kernel.runtime import settle_memory
 from orchestrator.rehearsal.chat_transport import ChatTransports
 from orchestrator.rehearsal.observers import ChromiumPages, OverlayWatcher, SlotRecorder
 from orchestrator.sandbox import Faults
+from orchestrator.sandbox.audience import Audience
+from orchestrator.sandbox.buyers import BuyerRecord
+from orchestrator.sandbox.state import SandboxState
+from orchestrator.sandbox.vendors import VendorRecord
 from orchestrator.settings import Settings
 from schedules import store
 from schedules.loader import LoadResult, load_paths
@@ -76,14 +80,14 @@ class Run:
     started_real: float
     finished_real: float = 0.0
     published_revs: dict[str, int] = field(default_factory=dict)
-    sandbox_state: object | None = None
-    audiences: list = field(default_factory=list)
+    sandbox_state: SandboxState | None = None
+    audiences: list[Audience] = field(default_factory=list)
     quota_by_day: dict[str, int] = field(default_factory=dict)
     browser_revs: dict[str, int] = field(default_factory=dict)
     skips: list[tuple[datetime, datetime]] = field(default_factory=list)  # simulated spans
     chat_transport: list[dict] = field(default_factory=list)  # per show day and channel
-    buyers: list = field(default_factory=list)  # the simulated buyers' records
-    vendors: list = field(default_factory=list)  # the simulated vendors' records
+    buyers: list[BuyerRecord] = field(default_factory=list)  # the simulated buyers' records
+    vendors: list[VendorRecord] = field(default_factory=list)  # the simulated vendors' records
     ended_at: datetime | None = None  # the simulated moment claims are judged at
 
 
