@@ -287,33 +287,21 @@ class Hub:
         return _hostname(origin) == _hostname(f"//{host}") != ""
 
     async def _handle(self, conn: ServerConnection) -> None:
-        """Register the page, send its snapshot, then answer resync requests until it goes."""
+        """Register the page, send its snapshot, then answer resync requests until it goes.
+
+        A live-page viewer joins its channel's viewers' topic and is not listed with the
+        OBS pages (``page`` stays ``None``).
+        """
         live = LIVE_PATH.match(urlsplit(conn.request.path if conn.request else "").path)
-        if live:
-            await self._handle_viewer(conn, LIVE_PREFIX + live.group(1))
-            return
-        page = _page_info(conn, self.static_version)
-        topic = self._topics.setdefault(page.channel, _Topic())
-        self._pages[conn] = page
+        page = None if live else _page_info(conn, self.static_version)
+        key = LIVE_PREFIX + live.group(1) if live else page.channel
+        topic = self._topics.setdefault(key, _Topic())
+        if page is not None:
+            self._pages[conn] = page
         self._send_snapshot(conn, topic)
         topic.conns.add(conn)  # after the snapshot, before any await: no revision is lost
-        await self._notify()
-        try:
-            async for raw in conn:
-                if messages.parse_client(raw) == messages.RESYNC:
-                    self._send_snapshot(conn, topic)
-                    self._drop_slow([conn])
-        except ConnectionClosed:
-            pass
-        finally:
-            self._forget(conn, page.channel)
+        if page is not None:
             await self._notify()
-
-    async def _handle_viewer(self, conn: ServerConnection, key: str) -> None:
-        """A live-page viewer: snapshot, then revisions; not listed with the OBS pages."""
-        topic = self._topics.setdefault(key, _Topic())
-        self._send_snapshot(conn, topic)
-        topic.conns.add(conn)
         try:
             async for raw in conn:
                 if messages.parse_client(raw) == messages.RESYNC:
@@ -323,6 +311,8 @@ class Hub:
             pass
         finally:
             self._forget(conn, key)
+            if page is not None:
+                await self._notify()
 
     def _send_snapshot(self, conn: ServerConnection, topic: _Topic) -> None:
         # broadcast() writes synchronously, so the snapshot goes out before any update.

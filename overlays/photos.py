@@ -8,6 +8,7 @@ file response answers ``If-None-Match``/``If-Modified-Since`` with 304 by itself
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from aiohttp import web
 
@@ -22,17 +23,18 @@ SHARE_ROUTE = "/foto/{name:[0-9a-f]{16}-share\\.jpg}"
 async def photo_file(request: web.Request) -> web.StreamResponse:
     """Serve one stored size of a photo, cacheable for a year (its name is its content)."""
     path = request.config_dict[PHOTOS].store.path(request.match_info["name"])
-    if path is None:
-        raise NotFound("Foto tidak ada (photo not found).")
-    headers = {"Cache-Control": CACHE_FOREVER, "Content-Type": "image/webp"}
-    return web.FileResponse(path, headers=headers)
+    return _forever(path, "image/webp")
 
 
 async def share_file(request: web.Request) -> web.StreamResponse:
     """Serve a photo's link preview JPEG (made once, off the loop), cacheable for a year."""
     store = request.config_dict[PHOTOS].store
     path = await asyncio.to_thread(store.share_path, request.match_info["name"])
+    return _forever(path, "image/jpeg")
+
+
+def _forever(path: Path | None, content_type: str) -> web.StreamResponse:
     if path is None:
         raise NotFound("Foto tidak ada (photo not found).")
-    headers = {"Cache-Control": CACHE_FOREVER, "Content-Type": "image/jpeg"}
+    headers = {"Cache-Control": CACHE_FOREVER, "Content-Type": content_type}
     return web.FileResponse(path, headers=headers)

@@ -26,6 +26,7 @@ from orchestrator.checkout import schema as checkout_schema
 from orchestrator.checkout.model import METHOD_LABELS, PARCEL_LABELS, Details
 from orchestrator.fulfilment import sales, sales_store
 from orchestrator.fulfilment.store import DeskLine
+from orchestrator.orders import export
 from orchestrator.orders import store as order_store
 from orchestrator.orders.export import deliver_csv
 from orchestrator.settings import load_settings
@@ -83,8 +84,7 @@ def export_csv(db: Database, chosen: sales.SalesFilter, now: datetime) -> tuple[
 
 def filename(vendor: str) -> str:
     """``paket-<vendor>.csv`` or ``paket.csv``."""
-    safe = "".join(ch for ch in vendor if ch.isalnum() or ch in "-_")
-    return f"paket-{safe}.csv" if safe else "paket.csv"
+    return export.filename(vendor, "paket")
 
 
 def parcels_command(db_path: Path, vendor: str | None, out: Path | None, now: datetime) -> int:

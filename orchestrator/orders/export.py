@@ -75,10 +75,10 @@ def export_csv(
     return buffer.getvalue().encode("utf-8"), count
 
 
-def filename(vendor: str | None) -> str:
-    """A download name that says what it holds: ``pesanan-<vendor>.csv`` or ``pesanan.csv``."""
+def filename(vendor: str | None, stem: str = "pesanan") -> str:
+    """A download name that says what it holds: ``<stem>-<vendor>.csv`` or ``<stem>.csv``."""
     safe = "".join(ch for ch in (vendor or "") if ch.isalnum() or ch in "-_")
-    return f"pesanan-{safe}.csv" if safe else "pesanan.csv"
+    return f"{stem}-{safe}.csv" if safe else f"{stem}.csv"
 
 
 def orders_command(db_path: Path, vendor: str | None, out: Path | None) -> int:
