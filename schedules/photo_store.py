@@ -8,6 +8,7 @@ and then renamed, so a reader never sees half a photo, even after a crash.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -24,6 +25,8 @@ from schedules.photos import (
 )
 
 FOLDER_NAME = "foto"
+
+log = logging.getLogger(__name__)
 
 
 class PhotoStore:
@@ -62,7 +65,12 @@ class PhotoStore:
         source = self.folder / file_name(pid, SHARE_SIZE)
         if not source.is_file():
             return None
-        self._write(path, share_jpeg(source.read_bytes()))
+        try:
+            data = share_jpeg(source.read_bytes())
+        except (OSError, ValueError) as err:  # a stored file damaged on disk
+            log.warning("Link preview of photo %s not made: %s", pid, err)
+            return None
+        self._write(path, data)
         return path
 
     def _write(self, path: Path, data: bytes) -> None:

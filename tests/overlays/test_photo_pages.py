@@ -77,6 +77,18 @@ async def test_a_link_preview_gets_a_jpeg_made_once_from_the_phone_size(client) 
         assert (await client.get(path)).status == 404, path
 
 
+async def test_a_damaged_stored_photo_gets_no_preview_and_nothing_written(client) -> None:
+    """A phone size damaged on disk: the preview is a 404 with a sentence, no JPEG is left
+    behind, and the photo's other sizes are still served."""
+    pid = product(client, "K01").photo_id
+    store = client.app[PHOTOS].store
+    (store.folder / f"{pid}-phone.webp").write_bytes(b"RIFF\x00\x00not a webp")
+    resp = await client.get(f"/foto/{pid}-share.jpg")
+    assert resp.status == 404 and "tidak ada" in await resp.text()
+    assert not (store.folder / f"{pid}-share.jpg").exists()
+    assert (await client.get(f"/foto/{pid}-card.webp")).status == 200
+
+
 async def test_the_order_page_shows_the_photo_sized(client) -> None:
     """/o/K01 shows the phone size with its width, height and alt text."""
     pid = product(client, "K01").photo_id
